@@ -1,0 +1,35 @@
+// The `wharf` command. Subcommands live in their own files; this one wires them to commander.
+import { Command, CommanderError } from 'commander';
+import { isWharfError } from '../util/wharf-error.js';
+import { registerServe } from './serve-command.js';
+import { packageVersion } from '../util/package-version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('wharf')
+    .description('Wharf: one broker for streams and queues (Kafka protocol, AMQP 0-9-1, HTTP/WebSocket) on one durable log')
+    .version(packageVersion(), '-V, --version', 'print the Wharf version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerServe(program);
+  program.addHelpText('after', '\nExamples:\n  wharf serve                         start a broker with the defaults (data in ./data)\n  wharf serve --data-dir /var/lib/wharf --kafka-port 19092\n  wharf serve --config wharf.json     settings from a JSON file (flags and WHARF_* variables win)\n');
+  return program;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return err.exitCode;
+    }
+    if (isWharfError(err)) {
+      process.stderr.write(`wharf: ${err.message} [${err.code}]\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

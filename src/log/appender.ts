@@ -1,0 +1,297 @@
+// Group commit. Appends made in the same turn of the event loop are queued and flushed together:
+// offsets are assigned in queue order by patching each batch's baseOffset in place (no
+// re-encoding), every buffer goes to the segment in one writev, and under the `always` policy one
+// fdatasync covers them all before any of them is acknowledged.
+//
+//   appendedOffset  one past the last offset assigned to a batch
+//   writtenOffset   one past the last offset whose bytes the OS accepted (write returned)
+//   durableOffset   one past the last offset durable under the flush policy: fdatasynced for
+//                   `always`, written for `interval` and `never`. The high watermark.
+//
+// durableOffset ≤ writtenOffset ≤ appendedOffset always holds. A disk error fails the appends in
+// flight and queued, and puts the log in a failed state that refuses appends until it is reopened.
+import assert from 'node:assert';
+import { checkBatchAt, describeBatchCheck, BatchCheck } from '../records/batch-check.js';
+import {
+  BATCH_HEADER_BYTES,
+  BATCH_LENGTH_POS,
+  BATCH_LOG_OVERHEAD_BYTES,
+  batchLastOffsetDelta,
+  batchMaxTimestamp,
+  batchTotalBytes,
+  setBatchBaseOffset,
+} from '../records/batch-header.js';
+import type { WharfError } from '../util/wharf-error.js';
+import { errorCode } from './file-io.js';
+import { RELATIVE_OFFSET_MAX } from './layout.js';
+import { LogErrorCode, logError } from './log-errors.js';
+import type { PartitionLogConfig } from './partition-log-config.js';
+import type { Segment } from './segment.js';
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+}
+
+/** What the appender needs from the partition log that owns it. */
+export interface AppenderHost {
+  readonly dir: string;
+  readonly config: PartitionLogConfig;
+  activeSegment(): Segment;
+  /** Seals the active segment and starts a new one; runs inside the appender's lane. */
+  rollLocked(): Promise<Segment>;
+  nowMs(): number;
+  /** Called after durableOffset advanced. */
+  onHighWatermark(highWatermark: number): void;
+}
+
+class PendingAppend {
+  readonly buf: Buffer;
+  readonly offsetCount: number;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (err: Error) => void;
+  baseOffset = -1;
+  lastOffset = -1;
+
+  constructor(buf: Buffer, offsetCount: number, resolve: (result: AppendResult) => void, reject: (err: Error) => void) {
+    this.buf = buf;
+    this.offsetCount = offsetCount;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+}
+
+/**
+ * Checks that `buf` is one or more whole, valid v2 batches (CRC included) and returns how many
+ * offsets they take, or the error to reject the append with.
+ */
+export function checkAppend(buf: Buffer, batchBytesMax: number): number | WharfError {
+  if (buf.length === 0) return logError(LogErrorCode.CORRUPT_BATCH, 'append holds no batch; send one or more RecordBatch v2 batches');
+  if (buf.length > batchBytesMax) {
+    return logError(LogErrorCode.BATCH_TOO_LARGE, `append of ${buf.length} bytes is larger than batchBytesMax (${batchBytesMax}); send smaller batches or raise the limit`);
+  }
+  let offsets = 0;
+  let pos = 0;
+  while (pos < buf.length) {
+    const total = checkBatchAt(buf, pos, buf.length, batchBytesMax, true);
+    if (total < 0) {
+      if (total === BatchCheck.BAD_LENGTH && buf.length - pos >= BATCH_HEADER_BYTES && buf.readInt32BE(pos + BATCH_LENGTH_POS) + BATCH_LOG_OVERHEAD_BYTES > batchBytesMax) {
+        return logError(LogErrorCode.BATCH_TOO_LARGE, `batch at byte ${pos} is larger than batchBytesMax (${batchBytesMax}); send smaller batches or raise the limit`);
+      }
+      return logError(LogErrorCode.CORRUPT_BATCH, `batch at byte ${pos} of the append is invalid: ${describeBatchCheck(total)}; nothing was appended, resend valid RecordBatch v2 bytes`);
+    }
+    offsets += batchLastOffsetDelta(buf, pos) + 1;
+    pos += total;
+  }
+  return offsets;
+}
+
+export class Appender {
+  private readonly host: AppenderHost;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private laneTail: Promise<unknown> = Promise.resolve();
+  private failure: WharfError | null = null;
+  private closed = false;
+  private intervalTimer: ReturnType<typeof setInterval> | null = null;
+  private intervalSyncRunning = false;
+  appendedOffset: number;
+  writtenOffset: number;
+  durableOffset: number;
+
+  constructor(host: AppenderHost, logEndOffset: number) {
+    this.host = host;
+    this.appendedOffset = logEndOffset;
+    this.writtenOffset = logEndOffset;
+    this.durableOffset = logEndOffset;
+    this.restartIntervalTimer();
+  }
+
+  /** (Re)starts the `interval` policy's fdatasync timer for the host's current policy. */
+  restartIntervalTimer(): void {
+    if (this.intervalTimer !== null) clearInterval(this.intervalTimer);
+    this.intervalTimer = null;
+    const policy = this.host.config.flushPolicy;
+    if (policy.kind !== 'interval' || this.closed) return;
+    this.intervalTimer = setInterval(() => this.intervalSync(), policy.intervalMs);
+    this.intervalTimer.unref();
+  }
+
+  /** The error that put the log in its failed state, or null. */
+  get failed(): WharfError | null {
+    return this.failure;
+  }
+
+  /** Queues `buf` (whole batches, the log now owns it) for the next group flush. */
+  append(buf: Buffer): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(logError(LogErrorCode.LOG_CLOSED, `partition log ${this.host.dir} is closed; reopen it to append`));
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const offsets = checkAppend(buf, this.host.config.batchBytesMax);
+    if (typeof offsets !== 'number') return Promise.reject(offsets);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push(new PendingAppend(buf, offsets, resolve, reject));
+      this.scheduleFlush();
+    });
+  }
+
+  /** Runs `fn` alone: no flush, roll, truncate or other lane task runs at the same time. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.laneTail.then(fn);
+    this.laneTail = run.then(noop, noop);
+    return run;
+  }
+
+  /** Writes what is queued and fdatasyncs the active segment, whatever the policy. */
+  flush(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.flushLocked();
+      if (this.failure !== null) throw this.failure;
+      await this.guard('fdatasync', () => this.host.activeSegment().datasync());
+    });
+  }
+
+  /** Refuses new appends, completes the queued ones and stops the interval timer. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.intervalTimer !== null) clearInterval(this.intervalTimer);
+    this.intervalTimer = null;
+    await this.exclusive(() => this.flushLocked());
+  }
+
+  /** Enters the failed state (idempotent) and returns the error appends are rejected with. */
+  fail(stage: string, cause: unknown): WharfError {
+    if (this.failure === null) {
+      this.failure = logError(
+        LogErrorCode.LOG_IO,
+        `partition log ${this.host.dir}: ${stage} failed (${errorCode(cause) ?? String(cause)}); appends are refused and nothing unsynced was acknowledged; fix the disk (space, hardware) and reopen the log or restart the broker`,
+        cause,
+      );
+    }
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) p.reject(this.failure);
+    return this.failure;
+  }
+
+  /** Runs a disk operation; an error puts the log in the failed state and is rethrown as WHARF_ERR_LOG_IO. */
+  async guard<T>(stage: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.fail(stage, err);
+    }
+  }
+
+  /** After truncation: every offset moves back to the new log end. Runs in the lane. */
+  resetOffsets(logEndOffset: number): void {
+    this.appendedOffset = logEndOffset;
+    this.writtenOffset = logEndOffset;
+    this.durableOffset = logEndOffset;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      void this.exclusive(() => this.flushLocked());
+    });
+  }
+
+  /** Flushes everything queued now, one segment run at a time. Never throws. */
+  private async flushLocked(): Promise<void> {
+    this.flushScheduled = false;
+    const group = this.pending;
+    this.pending = [];
+    let i = 0;
+    while (i < group.length) {
+      if (this.failure !== null) break;
+      try {
+        i = await this.writeRun(group, i);
+      } catch (err) {
+        this.fail('append', err);
+        break;
+      }
+    }
+    if (this.failure !== null) for (let k = i; k < group.length; k++) group[k]?.reject(this.failure);
+  }
+
+  /** Writes group[i..j) to one segment (rolling first when needed) and acknowledges them; returns j. */
+  private async writeRun(group: PendingAppend[], i: number): Promise<number> {
+    const first = group[i] as PendingAppend;
+    const config = this.host.config;
+    const now = this.host.nowMs();
+    let segment = this.host.activeSegment();
+    if (this.needsRoll(segment, first, now)) segment = await this.guard('roll', () => this.host.rollLocked());
+    const buffers: Buffer[] = [];
+    let bytes = 0;
+    let next = this.appendedOffset;
+    let j = i;
+    for (; j < group.length; j++) {
+      const p = group[j] as PendingAppend;
+      if (j > i && (segment.sizeBytes + bytes + p.buf.length > config.segmentBytesMax || next + p.offsetCount - 1 - segment.baseOffset > RELATIVE_OFFSET_MAX)) break;
+      p.baseOffset = next;
+      next = this.assignOffsets(segment, p.buf, next, segment.sizeBytes + bytes);
+      p.lastOffset = next - 1;
+      buffers.push(p.buf);
+      bytes += p.buf.length;
+    }
+    if (segment.firstAppendMs < 0) segment.firstAppendMs = now;
+    this.appendedOffset = next;
+    this.assertOrder();
+    await this.guard('write', () => segment.write(buffers, bytes, next));
+    this.writtenOffset = next;
+    this.assertOrder();
+    if (config.flushPolicy.kind === 'always') await this.guard('fdatasync', () => segment.datasync());
+    segment.committedBytes = segment.sizeBytes;
+    this.durableOffset = next;
+    this.assertOrder();
+    for (let k = i; k < j; k++) {
+      const p = group[k] as PendingAppend;
+      p.resolve({ baseOffset: p.baseOffset, lastOffset: p.lastOffset });
+    }
+    this.host.onHighWatermark(next);
+    return j;
+  }
+
+  /** Patches each batch's baseOffset in place and indexes it; returns the next offset. Work is per batch. */
+  private assignOffsets(segment: Segment, buf: Buffer, firstOffset: number, filePosition: number): number {
+    let next = firstOffset;
+    let pos = 0;
+    while (pos < buf.length) {
+      const total = batchTotalBytes(buf, pos);
+      setBatchBaseOffset(buf, pos, next);
+      segment.onBatch(next, filePosition + pos, total, batchMaxTimestamp(buf, pos));
+      next += batchLastOffsetDelta(buf, pos) + 1;
+      pos += total;
+    }
+    return next;
+  }
+
+  private needsRoll(segment: Segment, first: PendingAppend, now: number): boolean {
+    if (segment.isEmpty) return false;
+    const config = this.host.config;
+    if (segment.sizeBytes + first.buf.length > config.segmentBytesMax) return true;
+    if (now - segment.firstAppendMs >= config.segmentMs) return true;
+    return this.appendedOffset + first.offsetCount - 1 - segment.baseOffset > RELATIVE_OFFSET_MAX;
+  }
+
+  private assertOrder(): void {
+    assert(this.durableOffset <= this.writtenOffset, 'appender: durableOffset passed writtenOffset');
+    assert(this.writtenOffset <= this.appendedOffset, 'appender: writtenOffset passed appendedOffset');
+  }
+
+  /** `interval` policy: fdatasync the active segment when it has unsynced bytes. */
+  private intervalSync(): void {
+    if (this.intervalSyncRunning || this.failure !== null || this.closed) return;
+    const segment = this.host.activeSegment();
+    if (segment.syncedBytes >= segment.sizeBytes) return;
+    this.intervalSyncRunning = true;
+    this.exclusive(() => this.guard('fdatasync', () => this.host.activeSegment().datasync()))
+      .catch(noop)
+      .finally(() => {
+        this.intervalSyncRunning = false;
+      });
+  }
+}
+
+function noop(): void {}
