@@ -1,7 +1,10 @@
-// Wires configuration to the broker and to the protocol listeners.
+// Wires configuration to the broker and to the protocol listeners. Start order: the broker
+// (recovers every log), then the listeners; stop order is the reverse, so no request reaches a
+// closed log and every acknowledged append is flushed before the data directory is released.
 import type { Logger } from 'pino';
 import type { WharfConfig } from './config/config-keys.js';
 import { Broker } from './broker/broker.js';
+import { startKafkaListener, type KafkaListener } from './protocols/kafka/listener.js';
 
 export interface ListenerAddress {
   host: string;
@@ -19,7 +22,15 @@ export interface RunningServer {
 export async function startServer(config: WharfConfig, logger: Logger): Promise<RunningServer> {
   const broker = await Broker.open({ ...config, logger });
   const addresses: RunningServer['addresses'] = {};
-  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy }, `Wharf is running; data lives in ${broker.paths.root}`);
+  let kafka: KafkaListener;
+  try {
+    kafka = await startKafkaListener({ broker, config, logger });
+  } catch (err) {
+    await broker.close();
+    throw err;
+  }
+  addresses.kafka = kafka.address;
+  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy, kafkaPort: kafka.address.port }, `Wharf is running; data lives in ${broker.paths.root}`);
   let stopped = false;
   return {
     broker,
@@ -28,7 +39,11 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
     async stop() {
       if (stopped) return;
       stopped = true;
-      await broker.close();
+      try {
+        await kafka.close();
+      } finally {
+        await broker.close();
+      }
     },
   };
 }

@@ -1,7 +1,14 @@
 // Group commit. Appends made in the same turn of the event loop are queued and flushed together:
 // offsets are assigned in queue order by patching each batch's baseOffset in place (no
-// re-encoding), every buffer goes to the segment in one writev, and under the `always` policy one
-// fdatasync covers them all before any of them is acknowledged.
+// re-encoding), and the buffers go to the segment in writevs of at most WRITE_GROUP_BYTES_MAX
+// (one append may be larger), one after the other in the lane.
+//
+// Under the `always` policy the fdatasync runs outside the lane, so the next group is written while
+// the previous one is synced (a pipeline). A written run is acknowledged only once an fdatasync
+// that started after its write completed has finished (Segment.datasync); at most one is in flight
+// per file, and the next one covers everything written before it starts. Runs are acknowledged in
+// order, so durableOffset only moves forward over synced bytes. Under `interval` the timer's
+// fdatasync runs outside the lane too, and writes continue meanwhile.
 //
 //   appendedOffset  one past the last offset assigned to a batch
 //   writtenOffset   one past the last offset whose bytes the OS accepted (write returned)
@@ -9,7 +16,9 @@
 //                   `always`, written for `interval` and `never`. The high watermark.
 //
 // durableOffset ≤ writtenOffset ≤ appendedOffset always holds. A disk error fails the appends in
-// flight and queued, and puts the log in a failed state that refuses appends until it is reopened.
+// flight, written or queued, and puts the log in a failed state that refuses appends until it is
+// reopened. Roll, truncate, retention and close run in the lane after every written append was
+// acknowledged or failed (settleWritten), and wait for a sync in flight on a segment they change.
 import assert from 'node:assert';
 import { checkBatchAt, describeBatchCheck, BatchCheck } from '../records/batch-check.js';
 import {
@@ -86,6 +95,35 @@ export function checkAppend(buf: Buffer, batchBytesMax: number): number | WharfE
   return offsets;
 }
 
+/**
+ * Bytes of one writev, unless a single append is larger. Smaller writes let the acknowledgements of
+ * one part of a large group arrive while the next part is written, so the CRC checks of the appends
+ * that follow overlap that write; under `always` the first part's fdatasync overlaps it too.
+ */
+export const WRITE_GROUP_BYTES_MAX = 4 * 1024 * 1024;
+
+/** Appends group[from..to) written to `segment`, ending at `endBytes`, waiting for their acknowledgement. */
+class WrittenRun {
+  readonly segment: Segment;
+  readonly endBytes: number;
+  readonly nextOffset: number;
+  readonly group: PendingAppend[];
+  readonly from: number;
+  readonly to: number;
+  /** `always`: acknowledged once segment.syncedBytes reaches endBytes. */
+  readonly syncRequired: boolean;
+
+  constructor(segment: Segment, endBytes: number, nextOffset: number, group: PendingAppend[], from: number, to: number, syncRequired: boolean) {
+    this.segment = segment;
+    this.endBytes = endBytes;
+    this.nextOffset = nextOffset;
+    this.group = group;
+    this.from = from;
+    this.to = to;
+    this.syncRequired = syncRequired;
+  }
+}
+
 export class Appender {
   private readonly host: AppenderHost;
   private pending: PendingAppend[] = [];
@@ -95,6 +133,13 @@ export class Appender {
   private closed = false;
   private intervalTimer: ReturnType<typeof setInterval> | null = null;
   private intervalSyncRunning = false;
+  /** A lane task other than a flush is running (roll, truncate, retention, close): the timer skips its sync. */
+  private mutating = false;
+  /** Written runs not yet acknowledged, oldest first: `written[writtenHead..]`. */
+  private written: Array<WrittenRun | undefined> = [];
+  private writtenHead = 0;
+  /** The loop that fdatasyncs for the written runs, while there are some. */
+  private syncLoop: Promise<void> | null = null;
   appendedOffset: number;
   writtenOffset: number;
   durableOffset: number;
@@ -141,21 +186,41 @@ export class Appender {
     return run;
   }
 
+  /**
+   * Runs `fn` in the lane once every written append is acknowledged or failed, so it sees no write
+   * in flight and no unacknowledged bytes; the interval timer starts no sync meanwhile.
+   */
+  exclusiveSettled<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.settleWritten();
+      this.mutating = true;
+      try {
+        return await fn();
+      } finally {
+        this.mutating = false;
+      }
+    });
+  }
+
   /** Writes what is queued and fdatasyncs the active segment, whatever the policy. */
   flush(): Promise<void> {
     return this.exclusive(async () => {
       await this.flushLocked();
+      await this.settleWritten();
       if (this.failure !== null) throw this.failure;
       await this.guard('fdatasync', () => this.host.activeSegment().datasync());
     });
   }
 
-  /** Refuses new appends, completes the queued ones and stops the interval timer. */
+  /** Refuses new appends, completes the queued and written ones and stops the interval timer. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.intervalTimer !== null) clearInterval(this.intervalTimer);
     this.intervalTimer = null;
-    await this.exclusive(() => this.flushLocked());
+    await this.exclusive(async () => {
+      await this.flushLocked();
+      await this.settleWritten();
+    });
   }
 
   /** Enters the failed state (idempotent) and returns the error appends are rejected with. */
@@ -170,6 +235,14 @@ export class Appender {
     const pending = this.pending;
     this.pending = [];
     for (const p of pending) p.reject(this.failure);
+    const written = this.written;
+    const head = this.writtenHead;
+    this.written = [];
+    this.writtenHead = 0;
+    for (let r = head; r < written.length; r++) {
+      const run = written[r] as WrittenRun;
+      for (let k = run.from; k < run.to; k++) (run.group[k] as PendingAppend).reject(this.failure);
+    }
     return this.failure;
   }
 
@@ -215,20 +288,26 @@ export class Appender {
     if (this.failure !== null) for (let k = i; k < group.length; k++) group[k]?.reject(this.failure);
   }
 
-  /** Writes group[i..j) to one segment (rolling first when needed) and acknowledges them; returns j. */
+  /**
+   * Writes group[i..j) to one segment (rolling first when needed), at most WRITE_GROUP_BYTES_MAX
+   * unless one append is larger, and hands the run to the acknowledgement queue; returns j.
+   */
   private async writeRun(group: PendingAppend[], i: number): Promise<number> {
     const first = group[i] as PendingAppend;
     const config = this.host.config;
     const now = this.host.nowMs();
     let segment = this.host.activeSegment();
-    if (this.needsRoll(segment, first, now)) segment = await this.guard('roll', () => this.host.rollLocked());
+    if (this.needsRoll(segment, first, now)) {
+      segment = await this.guard('roll', () => this.host.rollLocked());
+      this.acknowledgeSynced(); // the sealed segment is synced: its runs go before anything in the new one
+    }
     const buffers: Buffer[] = [];
     let bytes = 0;
     let next = this.appendedOffset;
     let j = i;
     for (; j < group.length; j++) {
       const p = group[j] as PendingAppend;
-      if (j > i && (segment.sizeBytes + bytes + p.buf.length > config.segmentBytesMax || next + p.offsetCount - 1 - segment.baseOffset > RELATIVE_OFFSET_MAX)) break;
+      if (j > i && (bytes + p.buf.length > WRITE_GROUP_BYTES_MAX || this.overflows(segment, bytes + p.buf.length, next + p.offsetCount))) break;
       p.baseOffset = next;
       next = this.assignOffsets(segment, p.buf, next, segment.sizeBytes + bytes);
       p.lastOffset = next - 1;
@@ -241,16 +320,73 @@ export class Appender {
     await this.guard('write', () => segment.write(buffers, bytes, next));
     this.writtenOffset = next;
     this.assertOrder();
-    if (config.flushPolicy.kind === 'always') await this.guard('fdatasync', () => segment.datasync());
-    segment.committedBytes = segment.sizeBytes;
-    this.durableOffset = next;
-    this.assertOrder();
-    for (let k = i; k < j; k++) {
-      const p = group[k] as PendingAppend;
-      p.resolve({ baseOffset: p.baseOffset, lastOffset: p.lastOffset });
-    }
-    this.host.onHighWatermark(next);
+    // A sync that failed meanwhile (interval timer, the pipeline) failed the log: these are not acknowledged.
+    if (this.failure !== null) throw this.failure;
+    this.written.push(new WrittenRun(segment, segment.sizeBytes, next, group, i, j, config.flushPolicy.kind === 'always'));
+    this.acknowledgeSynced();
+    if (this.writtenHead < this.written.length && this.syncLoop === null) this.startSyncLoop();
     return j;
+  }
+
+  /** Would `bytes` more, ending before offset `end`, overflow the segment's size or its relative offsets? */
+  private overflows(segment: Segment, bytes: number, end: number): boolean {
+    return segment.sizeBytes + bytes > this.host.config.segmentBytesMax || end - 1 - segment.baseOffset > RELATIVE_OFFSET_MAX;
+  }
+
+  /**
+   * Acknowledges the written runs, oldest first, up to the first one still waiting for its
+   * fdatasync, and moves durableOffset (the high watermark) and the visible bytes with them.
+   */
+  private acknowledgeSynced(): void {
+    if (this.failure !== null) return;
+    let acknowledged = false;
+    while (this.writtenHead < this.written.length) {
+      const run = this.written[this.writtenHead] as WrittenRun;
+      if (run.syncRequired && run.segment.syncedBytes < run.endBytes) break;
+      this.written[this.writtenHead++] = undefined;
+      if (run.segment.committedBytes < run.endBytes) run.segment.committedBytes = run.endBytes;
+      this.durableOffset = run.nextOffset;
+      this.assertOrder();
+      for (let k = run.from; k < run.to; k++) {
+        const p = run.group[k] as PendingAppend;
+        p.resolve({ baseOffset: p.baseOffset, lastOffset: p.lastOffset });
+      }
+      acknowledged = true;
+    }
+    if (this.writtenHead === this.written.length) {
+      this.written = [];
+      this.writtenHead = 0;
+    }
+    if (acknowledged) this.host.onHighWatermark(this.durableOffset);
+  }
+
+  /**
+   * fdatasyncs the segment of the oldest written run until every run is acknowledged. Each sync
+   * covers what was written before it started; writes continue in the lane meanwhile.
+   */
+  private startSyncLoop(): void {
+    this.syncLoop = this.syncWritten();
+  }
+
+  private async syncWritten(): Promise<void> {
+    await Promise.resolve(); // this.syncLoop is set before the loop can end
+    try {
+      for (;;) {
+        const run = this.written[this.writtenHead];
+        if (run === undefined || this.failure !== null) break;
+        await this.guard('fdatasync', () => run.segment.datasync());
+        this.acknowledgeSynced();
+      }
+    } catch {
+      // guard() put the log in the failed state, which failed every written and queued append.
+    }
+    // Cleared in the same turn as the last check, so a run written later starts a new loop.
+    this.syncLoop = null;
+  }
+
+  /** Waits until every written run is acknowledged or failed (in the lane, so nothing new is written). */
+  private async settleWritten(): Promise<void> {
+    while (this.syncLoop !== null) await this.syncLoop;
   }
 
   /** Patches each batch's baseOffset in place and indexes it; returns the next offset. Work is per batch. */
@@ -269,10 +405,8 @@ export class Appender {
 
   private needsRoll(segment: Segment, first: PendingAppend, now: number): boolean {
     if (segment.isEmpty) return false;
-    const config = this.host.config;
-    if (segment.sizeBytes + first.buf.length > config.segmentBytesMax) return true;
-    if (now - segment.firstAppendMs >= config.segmentMs) return true;
-    return this.appendedOffset + first.offsetCount - 1 - segment.baseOffset > RELATIVE_OFFSET_MAX;
+    if (now - segment.firstAppendMs >= this.host.config.segmentMs) return true;
+    return this.overflows(segment, first.buf.length, this.appendedOffset + first.offsetCount);
   }
 
   private assertOrder(): void {
@@ -280,13 +414,16 @@ export class Appender {
     assert(this.writtenOffset <= this.appendedOffset, 'appender: writtenOffset passed appendedOffset');
   }
 
-  /** `interval` policy: fdatasync the active segment when it has unsynced bytes. */
+  /**
+   * `interval` policy: fdatasync the active segment when it has unsynced bytes. Runs outside the
+   * lane, so appends are written meanwhile; roll, truncate and close wait for it on that segment.
+   */
   private intervalSync(): void {
-    if (this.intervalSyncRunning || this.failure !== null || this.closed) return;
+    if (this.intervalSyncRunning || this.mutating || this.failure !== null || this.closed) return;
     const segment = this.host.activeSegment();
     if (segment.syncedBytes >= segment.sizeBytes) return;
     this.intervalSyncRunning = true;
-    this.exclusive(() => this.guard('fdatasync', () => this.host.activeSegment().datasync()))
+    this.guard('fdatasync', () => segment.datasync())
       .catch(noop)
       .finally(() => {
         this.intervalSyncRunning = false;

@@ -92,6 +92,7 @@ export class PartitionLog implements AppenderHost {
     try {
       recovered = await recoverPartition(ctx);
     } catch (err) {
+      if (deps.fdCache === undefined) await fdCache.closeAll();
       if (err instanceof WharfError) throw err;
       throw logError(LogErrorCode.LOG_IO, `opening partition log ${dir} failed: ${String(err)}; check the disk and permissions, then retry`, err);
     }
@@ -398,9 +399,12 @@ export class PartitionLog implements AppenderHost {
     return this.fdCache.withSlot(() => this.fdCache.fileIO.fsyncDir(this.dir));
   }
 
-  /** Runs a mutation in the lane after checking the log is open and healthy. */
+  /**
+   * Runs a mutation in the lane, once every written append is acknowledged and with the interval
+   * timer's sync held off, after checking the log is open and healthy.
+   */
   private mutate<T>(fn: () => Promise<T>): Promise<T> {
-    return this.appender.exclusive(async () => {
+    return this.appender.exclusiveSettled(async () => {
       this.requireOpen();
       const failure = this.appender.failed;
       if (failure !== null) throw failure;

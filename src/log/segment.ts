@@ -25,6 +25,9 @@ import {
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 
+const RESOLVED: Promise<void> = Promise.resolve();
+const noop = (): void => undefined;
+
 export interface SegmentContext {
   readonly dir: string;
   readonly fdCache: FdCache;
@@ -62,6 +65,11 @@ export class Segment {
   firstAppendMs = -1;
   sealed = false;
   deleted = false;
+  /** The fdatasync of the log file in flight, and the size it will mark synced. */
+  private syncing: Promise<void> | null = null;
+  private syncingBytes = 0;
+  /** Bumped by every truncation, so a sync that overlapped one does not mark cut bytes synced. */
+  private generation = 0;
   private bytesSinceIndexEntry = 0;
   /** Where the last read ended: a consumer's next read starts there without a lookup. */
   private hintOffset = -1;
@@ -118,11 +126,40 @@ export class Segment {
     this.nextOffset = nextOffset;
   }
 
-  async datasync(): Promise<void> {
+  /**
+   * Makes every byte written so far durable: resolves once an fdatasync that started after the
+   * last completed write has finished. At most one fdatasync of the log file is in flight; a call
+   * it already covers joins it, any other waits for it and then starts the next one. Writes may run
+   * while a sync is in flight: the size it marks synced is taken before it starts.
+   */
+  datasync(): Promise<void> {
     const size = this.sizeBytes;
-    if (this.syncedBytes >= size) return;
-    await this.ctx.fdCache.use(this.logPath, (h) => h.datasync());
-    if (this.syncedBytes < size) this.syncedBytes = size;
+    if (this.syncedBytes >= size) return RESOLVED;
+    const inFlight = this.syncing;
+    if (inFlight === null) return this.startDatasync(size);
+    if (this.syncingBytes >= size) return inFlight;
+    return inFlight.then(() => this.datasync());
+  }
+
+  private startDatasync(size: number): Promise<void> {
+    const generation = this.generation;
+    const sync = this.ctx.fdCache.use(this.logPath, (h) => h.datasync()).then(() => {
+      // A truncation since the start invalidated what this sync covered; it set syncedBytes itself.
+      if (this.generation === generation && this.syncedBytes < size) this.syncedBytes = size;
+    });
+    this.syncing = sync;
+    this.syncingBytes = size;
+    // Registered first, so the sync is no longer "in flight" when its waiters run.
+    const done = (): void => {
+      if (this.syncing === sync) this.syncing = null;
+    };
+    sync.then(done, done);
+    return sync;
+  }
+
+  /** Resolves once no fdatasync of the log file is in flight, whatever their outcome (the caller of each handles its error). */
+  async idle(): Promise<void> {
+    while (this.syncing !== null) await this.syncing.then(noop, noop);
   }
 
   /** Position of the batch containing `offset` below `limitBytes`, or -1. */
@@ -217,6 +254,7 @@ export class Segment {
    */
   async truncateTo(offset: number): Promise<number> {
     if (offset >= this.nextOffset) return this.nextOffset;
+    await this.idle();
     const found = offset <= this.baseOffset ? null : await this.findBatch(offset, this.sizeBytes);
     const position = found === null ? 0 : found.position;
     const newNextOffset = found === null ? this.baseOffset : found.baseOffset;
@@ -230,6 +268,7 @@ export class Segment {
     this.sizeBytes = position;
     this.committedBytes = position;
     this.syncedBytes = position;
+    this.generation++; // a sync that started during the truncation must not mark the old size synced
     this.nextOffset = newNextOffset;
     this.hintOffset = -1;
     this.sealed = false;
@@ -314,6 +353,7 @@ export class Segment {
   /** Closes cached handles and removes the files (the caller fsyncs the directory). */
   async delete(): Promise<void> {
     this.deleted = true;
+    await this.idle();
     for (const path of [this.logPath, this.offsetIndexPath, this.timeIndexPath]) {
       await this.ctx.fdCache.forget(path);
       try {
@@ -326,6 +366,7 @@ export class Segment {
 
   /** Closes this segment's cached handles (the files stay). */
   async forgetHandles(): Promise<void> {
+    await this.idle();
     await this.ctx.fdCache.forget(this.logPath);
     await this.ctx.fdCache.forget(this.offsetIndexPath);
     await this.ctx.fdCache.forget(this.timeIndexPath);

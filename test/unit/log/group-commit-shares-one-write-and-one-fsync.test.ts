@@ -25,8 +25,8 @@ test('64 appends in one tick share one writev and one fdatasync (policy always)'
   await log.close();
 });
 
-test('appends that arrive during an fsync wait for it and then share the next one', async () => {
-  const gated = new GatedFileIO(new MemoryFileIO());
+test('appends that arrive during an fsync are written at once but acknowledged only after the next fsync, which they share', async () => {
+  const gated = new GatedFileIO(new MemoryFileIO(), { holdAt: 'completion' });
   const io = new CountingFileIO(gated);
   const log = await openLog(io, '/data/p');
   io.reset();
@@ -36,12 +36,21 @@ test('appends that arrive during an fsync wait for it and then share the next on
   assert.deepEqual(log.offsets, { appendedOffset: 1, writtenOffset: 1, durableOffset: 0 });
   assert.equal(log.highWatermark, 0, 'written but not durable: not visible');
   assert.equal((await log.read(0, 100)).bytes.length, 0);
-  const later = Array.from({ length: 10 }, () => log.append(makeBatch({ records: 1, valueBytes: 10 })));
-  await turns(3);
-  assert.equal(io.countSuffix('writev', '.log'), 1, 'later appends wait for the flush in flight');
-  gated.release();
+  let laterDone = false;
+  const later = Promise.all(Array.from({ length: 10 }, () => log.append(makeBatch({ records: 1, valueBytes: 10 })))).then(() => {
+    laterDone = true;
+  });
+  for (let i = 0; i < 100 && log.offsets.writtenOffset < 11; i++) await turns(1);
+  assert.equal(io.countSuffix('writev', '.log'), 2, 'later appends are written while the first fsync is in flight, in one writev');
+  assert.equal(io.countSuffix('datasync', '.log'), 1, 'one fsync in flight at a time');
+  assert.deepEqual(log.offsets, { appendedOffset: 11, writtenOffset: 11, durableOffset: 0 });
+  gated.releaseOne();
   await first;
-  await Promise.all(later);
+  await gated.whenHeld();
+  assert.equal(laterDone, false, 'the first fsync started before their write: it does not cover them');
+  assert.deepEqual(log.offsets, { appendedOffset: 11, writtenOffset: 11, durableOffset: 1 });
+  gated.release();
+  await later;
   assert.equal(io.countSuffix('writev', '.log'), 2);
   assert.equal(io.countSuffix('datasync', '.log'), 2);
   assert.deepEqual(log.offsets, { appendedOffset: 11, writtenOffset: 11, durableOffset: 11 });

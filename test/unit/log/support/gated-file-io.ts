@@ -1,31 +1,54 @@
-// A FileIO wrapper that can hold datasync calls until the test releases them, to look at the
-// log between its write and its fsync.
+// A FileIO wrapper that can hold datasync (or fsyncDir) calls until the test releases them, to look
+// at the log between its write and its fsync, or while an fsync is in flight.
 import type { FileHandle, FileIO, FileStat } from '../../../../src/log/file-io.js';
+
+export interface GatedFileIOOptions {
+  /**
+   * 'start' (default) holds a datasync before it reaches the inner FileIO. 'completion' calls the
+   * inner datasync at once and holds only its result: like a real fdatasync in flight, it covers
+   * what was written before the call (MemoryFileIO applies it then), not what is written while it
+   * is held.
+   */
+  holdAt?: 'start' | 'completion';
+}
+
+export type GatedOperation = 'datasync' | 'fsyncDir';
 
 export class GatedFileIO implements FileIO {
   private readonly inner: FileIO;
+  private readonly holdAt: 'start' | 'completion';
   private held: Array<() => void> = [];
   private holding = false;
-  private onHeld: (() => void) | null = null;
+  private holdPathIncludes = '';
+  private holdOperation: GatedOperation = 'datasync';
+  /** Called as each writev starts, before it reaches the inner FileIO. */
+  beforeWritev: (() => void) | null = null;
+  private heldWaiters: Array<{ count: number; resolve: () => void }> = [];
 
-  constructor(inner: FileIO) {
+  constructor(inner: FileIO, options: GatedFileIOOptions = {}) {
     this.inner = inner;
+    this.holdAt = options.holdAt ?? 'start';
   }
 
-  /** From now on datasync calls wait until release(). */
-  hold(): void {
+  /** From now on `operation` calls (on paths containing `pathIncludes`) wait until released. */
+  hold(pathIncludes = '', operation: GatedOperation = 'datasync'): void {
     this.holding = true;
+    this.holdPathIncludes = pathIncludes;
+    this.holdOperation = operation;
   }
 
-  /** Resolves once a datasync call is waiting. */
-  whenHeld(): Promise<void> {
-    if (this.held.length > 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.onHeld = resolve;
-    });
+  /** Calls waiting now. */
+  get heldCount(): number {
+    return this.held.length;
   }
 
-  /** Lets every held datasync continue and stops holding. */
+  /** Resolves once at least `count` calls are waiting. */
+  whenHeld(count = 1): Promise<void> {
+    if (this.held.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.heldWaiters.push({ count, resolve }));
+  }
+
+  /** Lets every held call continue and stops holding. */
   release(): void {
     this.holding = false;
     const held = this.held;
@@ -33,13 +56,20 @@ export class GatedFileIO implements FileIO {
     for (const go of held) go();
   }
 
-  async gate(): Promise<void> {
-    if (!this.holding) return;
+  /** Lets the oldest held call continue and keeps holding the later ones. */
+  releaseOne(): void {
+    const go = this.held.shift();
+    if (go === undefined) throw new Error('releaseOne: no call is held');
+    go();
+  }
+
+  async gate(operation: GatedOperation, path: string): Promise<void> {
+    if (!this.holding || operation !== this.holdOperation || !path.includes(this.holdPathIncludes)) return;
     await new Promise<void>((resolve) => {
       this.held.push(resolve);
-      const notify = this.onHeld;
-      this.onHeld = null;
-      notify?.();
+      const ready = this.heldWaiters.filter((w) => this.held.length >= w.count);
+      this.heldWaiters = this.heldWaiters.filter((w) => this.held.length < w.count);
+      for (const w of ready) w.resolve();
     });
   }
 
@@ -48,9 +78,19 @@ export class GatedFileIO implements FileIO {
     return {
       path: inner.path,
       read: (b, o, l, p) => inner.read(b, o, l, p),
-      writev: (buffers, position) => inner.writev(buffers, position),
+      writev: (buffers, position) => {
+        this.beforeWritev?.();
+        return inner.writev(buffers, position);
+      },
       datasync: async () => {
-        await this.gate();
+        if (this.holdAt === 'completion') {
+          const done = inner.datasync();
+          done.catch(() => undefined); // reported by the await below, after the gate
+          await this.gate('datasync', inner.path);
+          await done;
+          return;
+        }
+        await this.gate('datasync', inner.path);
         await inner.datasync();
       },
       truncate: (n) => inner.truncate(n),
@@ -76,7 +116,8 @@ export class GatedFileIO implements FileIO {
   writeFileDurable(path: string, bytes: Buffer): Promise<void> {
     return this.inner.writeFileDurable(path, bytes);
   }
-  fsyncDir(dir: string): Promise<void> {
+  async fsyncDir(dir: string): Promise<void> {
+    await this.gate('fsyncDir', dir);
     return this.inner.fsyncDir(dir);
   }
   exists(path: string): Promise<boolean> {
