@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { LogManager } from '../log/log-manager.js';
 import { DEFAULT_PARTITION_LOG_CONFIG, parseFlushPolicy, type PartitionLogConfig } from '../log/partition-log.js';
-import { FileMetadataStore } from '../cluster/metadata-store.js';
+import { FileMetadataStore, type MetadataStore } from '../cluster/metadata-store.js';
 import { dataDirPaths, lockDataDir, type DataDirLock, type DataDirPaths } from './data-dir.js';
 import { TopicRegistry } from './topics.js';
 
@@ -40,11 +40,14 @@ export class Broker {
   readonly paths: DataDirPaths;
   readonly logs: LogManager;
   readonly topics: TopicRegistry;
+  /** Broker metadata documents (topics, cluster identity, …) under data/meta/. */
+  readonly metadata: MetadataStore;
   private readonly lock: DataDirLock;
   private readonly logger: Logger;
   private closed = false;
 
-  private constructor(paths: DataDirPaths, lock: DataDirLock, logs: LogManager, topics: TopicRegistry, logger: Logger) {
+  private constructor(paths: DataDirPaths, lock: DataDirLock, logs: LogManager, topics: TopicRegistry, metadata: MetadataStore, logger: Logger) {
+    this.metadata = metadata;
     this.paths = paths;
     this.lock = lock;
     this.logs = logs;
@@ -62,7 +65,8 @@ export class Broker {
     }
     let logs: LogManager | undefined;
     try {
-      const topics = new TopicRegistry(new FileMetadataStore(paths.meta), {
+      const metadata = new FileMetadataStore(paths.meta);
+      const topics = new TopicRegistry(metadata, {
         defaults: {
           retentionMs: options.retentionMs,
           retentionBytes: options.retentionBytes,
@@ -87,7 +91,7 @@ export class Broker {
       await topics.attach(logs);
       logger.info({ dataDir: paths.root, topics: topics.list().length, partitions: report.partitions, truncatedBytes: report.truncatedBytes, ms: Date.now() - started }, 'data directory open, logs recovered');
       logs.startRetention();
-      return new Broker(paths, lock, logs, topics, logger);
+      return new Broker(paths, lock, logs, topics, metadata, logger);
     } catch (err) {
       await logs?.close().catch(() => undefined);
       lock.release();

@@ -3,7 +3,7 @@
 // warning when a cluster's id changes (protocol-matrix §1.7 G4), and operators use it to tell
 // clusters apart.
 import { randomBytes } from 'node:crypto';
-import { FileMetadataStore, type MetadataStore } from '../cluster/metadata-store.js';
+import type { MetadataStore } from '../cluster/metadata-store.js';
 import type { Broker } from './broker.js';
 
 const CLUSTER_DOCUMENT = 'cluster';
@@ -32,5 +32,5 @@ export async function loadClusterId(store: MetadataStore): Promise<string> {
 
 /** The cluster id of a broker's data directory. */
 export function brokerClusterId(broker: Broker): Promise<string> {
-  return loadClusterId(new FileMetadataStore(broker.paths.meta));
+  return loadClusterId(broker.metadata);
 }

@@ -7,6 +7,7 @@ export interface TopicConfigDef {
   readonly name: string;
   readonly kind: 'long' | 'int' | 'enum';
   readonly min?: number;
+  readonly max?: number;
   readonly choices?: readonly string[];
   readonly doc: string;
 }
@@ -16,7 +17,7 @@ export const TOPIC_CONFIG_DEFS: readonly TopicConfigDef[] = [
   { name: 'retention.bytes', kind: 'long', min: -1, doc: 'delete the oldest sealed segments while a partition is larger than this; -1 = no limit' },
   { name: 'segment.bytes', kind: 'int', min: 1024, doc: 'roll to a new segment file past this size' },
   { name: 'segment.ms', kind: 'long', min: 1, doc: 'roll a segment older than this at the next append' },
-  { name: 'max.message.bytes', kind: 'int', min: 0, doc: 'largest record batch a producer may send to this topic' },
+  { name: 'max.message.bytes', kind: 'int', min: 0, max: 1024 * 1024 * 1024, doc: 'largest record batch a producer may send to this topic' },
   // Compaction is not implemented: accepting "compact" would silently keep every record.
   { name: 'cleanup.policy', kind: 'enum', choices: ['delete'], doc: 'only "delete" (time/size retention) is supported' },
 ];
@@ -56,7 +57,7 @@ export function validateTopicConfig(name: string, value: string | null): void {
   }
   if (!/^-?\d+$/.test(value)) throw new WharfError(ERR_INVALID_CONFIG, `invalid value ${value} for ${name}: expected a whole number`);
   const n = Number(value);
-  const max = def.kind === 'int' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER;
+  const max = def.max ?? (def.kind === 'int' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER);
   if (!Number.isSafeInteger(n) || n > max || (def.min !== undefined && n < def.min)) {
     throw new WharfError(ERR_INVALID_CONFIG, `invalid value ${value} for ${name}: expected a number from ${def.min ?? 0} to ${max}`);
   }

@@ -2,7 +2,7 @@
 // through the metadata store; each partition is a log named `<topic>-<partition>`.
 import { randomBytes } from 'node:crypto';
 import type { LogManager } from '../log/log-manager.js';
-import type { PartitionLog, PartitionLogConfig } from '../log/partition-log.js';
+import { DEFAULT_PARTITION_LOG_CONFIG, type PartitionLog, type PartitionLogConfig } from '../log/partition-log.js';
 import type { MetadataStore } from '../cluster/metadata-store.js';
 import { BrokerErrorCode, brokerError } from './broker-errors.js';
 import { defaultTopicConfigs, numericConfig, validateTopicConfig, type TopicConfigDefaults } from './topic-config.js';
@@ -232,6 +232,8 @@ export class TopicRegistry {
       retentionBytes: numericConfig(c, 'retention.bytes'),
       segmentBytesMax: numericConfig(c, 'segment.bytes'),
       segmentMs: numericConfig(c, 'segment.ms'),
+      // The log's own per-batch bound must admit whatever max.message.bytes lets through.
+      batchBytesMax: Math.max(DEFAULT_PARTITION_LOG_CONFIG.batchBytesMax, numericConfig(c, 'max.message.bytes')),
     };
   }
 

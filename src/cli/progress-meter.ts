@@ -8,6 +8,10 @@ export interface ProgressSample {
 
 const INTERVAL_MS = 1000;
 
+function records(n: number): string {
+  return n === 1 ? '1 record' : `${n} records`;
+}
+
 function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
@@ -38,7 +42,7 @@ export class ProgressMeter {
     this.timer = null;
     const s = this.sample();
     const seconds = Math.max((Date.now() - this.startedMs) / 1000, 0.001);
-    this.write(`${this.verb} ${s.records} records, ${mb(s.bytes)} MB in ${seconds.toFixed(1)} s `
+    this.write(`${this.verb} ${records(s.records)}, ${mb(s.bytes)} MB in ${seconds.toFixed(1)} s `
       + `(${Math.round(s.records / seconds)} records/s, ${mb(s.bytes / seconds)} MB/s)`, false);
   }
 
@@ -49,7 +53,7 @@ export class ProgressMeter {
     const rate = `${Math.round((s.records - this.last.records) / seconds)} records/s, ${mb((s.bytes - this.last.bytes) / seconds)} MB/s`;
     this.last = s;
     this.lastMs = now;
-    this.write(`${this.verb} ${s.records} records, ${mb(s.bytes)} MB (${rate})`, this.out.isTTY === true);
+    this.write(`${this.verb} ${records(s.records)}, ${mb(s.bytes)} MB (${rate})`, this.out.isTTY === true);
   }
 
   private write(line: string, inPlace: boolean): void {

@@ -46,7 +46,7 @@ function registerCreate(topics: Command): void {
     .command('create')
     .description('create a topic')
     .argument('<name>', 'topic name: letters, digits, ".", "_" and "-"')
-    .option('-p, --partitions <n>', 'number of partitions (default: the broker\'s default; 1 with brokers older than CreateTopics v4)', wholeNumber(1, INT32_MAX))
+    .option('-p, --partitions <n>', 'number of partitions (default: the broker\'s num.partitions)', wholeNumber(1, INT32_MAX))
     .option('-c, --config <key=value>', 'topic config, repeatable (retention.ms, retention.bytes, segment.bytes, segment.ms, max.message.bytes, cleanup.policy)', collect)
     .option('--if-not-exists', 'succeed when the topic exists already')
     .addOption(bootstrapOption())

@@ -74,6 +74,7 @@ export class BatchingProducer {
   private readonly version: number;
   private readonly open = new Map<number, OpenBatch>();
   private sealed: SealedBatch[] = [];
+  /** Requests awaiting answers, oldest first; never more than maxInFlight, so shift() is cheap. */
   private readonly inFlight: Promise<void>[] = [];
 
   constructor(private readonly client: KafkaClient, private readonly options: ProducerOptions) {

@@ -95,8 +95,9 @@ export class KafkaConnection {
     schema: ApiSchema<Req, StructFields>, version: number, body: Encodable<Req>, timeoutMs = this.requestTimeoutMs,
   ): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      if (this.failure !== null) {
-        reject(this.failure);
+      const refusal = this.refusal();
+      if (refusal !== null) {
+        reject(refusal);
         return;
       }
       const correlationId = this.write(schema, version, body);
@@ -110,10 +111,19 @@ export class KafkaConnection {
    * bytes are handed to the socket; a later failure surfaces on the next request or on close.
    */
   send<Req extends StructFields>(schema: ApiSchema<Req, StructFields>, version: number, body: Encodable<Req>): Promise<void> {
-    if (this.failure !== null) return Promise.reject(this.failure);
+    const refusal = this.refusal();
+    if (refusal !== null) return Promise.reject(refusal);
     this.write(schema, version, body);
-    if (this.stream.writableNeedDrain) return new Promise((resolve) => this.stream.once('drain', () => resolve()));
-    return Promise.resolve();
+    if (!this.stream.writableNeedDrain) return Promise.resolve();
+    // Back-pressure: wait for the socket to drain (or to close, which later requests report).
+    return Promise.race([new Promise<void>((resolve) => this.stream.once('drain', () => resolve())), this.closed]);
+  }
+
+  /** Why a new request cannot be sent, or null when it can. */
+  private refusal(): ClientError | null {
+    if (this.failure !== null) return this.failure;
+    if (this.closing) return this.disconnected(`the connection to ${this.peer} is closing; no new requests are sent`);
+    return null;
   }
 
   /** Flushes what was sent, closes the connection and fails requests still waiting. */

@@ -50,28 +50,31 @@ export async function fetchMetadata(client: KafkaClient, topics: readonly string
 export interface TopicLookupOptions {
   /** Ask the broker to create a missing topic (it does when its auto-create setting is on). */
   readonly autoCreate?: boolean;
-  /** Attempts while the broker answers a retriable error such as LEADER_NOT_AVAILABLE. */
-  readonly attempts?: number;
   readonly retryDelayMs?: number;
 }
 
+/** How often a lookup is repeated while a topic is being created (LEADER_NOT_AVAILABLE, no partitions yet). */
+const CREATING_ATTEMPTS = 20;
+/** How often a missing topic is asked for again after asking for it to be created. */
+const AUTO_CREATE_ATTEMPTS = 3;
+
 /**
- * One topic's metadata, waiting out the retriable errors a just-created topic can answer with;
+ * One topic's metadata, waiting out the retriable answers a topic being created gives;
  * UNKNOWN_TOPIC_OR_PARTITION is final unless auto-creation was asked for.
  */
 export async function fetchTopic(client: KafkaClient, topic: string, options: TopicLookupOptions = {}): Promise<TopicMetadata> {
   const autoCreate = options.autoCreate ?? false;
-  const attempts = options.attempts ?? 20;
   for (let attempt = 1; ; attempt++) {
     const md = await fetchMetadata(client, [topic], autoCreate);
     const t = md.topics.find((x) => x.name === topic);
     const errorCode = t?.errorCode ?? KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    const retriable = errorCode === KafkaErrorCode.LEADER_NOT_AVAILABLE
-      || (autoCreate && errorCode === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-      || (t !== undefined && errorCode === 0 && t.partitions.length === 0);
     if (t !== undefined && errorCode === 0 && t.partitions.length > 0) return t;
-    if (!retriable || attempt >= attempts) {
-      checkErrorCode(errorCode, `looking up topic ${topic}`);
+    const unknown = errorCode === KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const attempts = unknown ? (autoCreate ? AUTO_CREATE_ATTEMPTS : 1) : CREATING_ATTEMPTS;
+    if (attempt >= attempts || (errorCode !== 0 && !unknown && errorCode !== KafkaErrorCode.LEADER_NOT_AVAILABLE)) {
+      const why = unknown && autoCreate ? ', which the broker did not create (its automatic topic creation is off),' : '';
+      checkErrorCode(errorCode, `looking up topic ${topic}${why}`);
+      // No error but no partitions either: a topic still being created.
       checkErrorCode(KafkaErrorCode.LEADER_NOT_AVAILABLE, `looking up topic ${topic} (it has no partitions yet)`);
     }
     await new Promise((r) => setTimeout(r, options.retryDelayMs ?? 100));

@@ -1,11 +1,13 @@
 // Topic administration: create, delete, add partitions, describe and change configs. Each call
 // checks the per-topic error code and turns it into a BrokerError whose message says what to do.
-import { checkErrorCode } from './client-errors.js';
+import { checkErrorCode, ClientError } from './client-errors.js';
 import type { KafkaClient } from './kafka-client.js';
+import { fetchMetadata } from './metadata.js';
 import { CLIENT_APIS } from './version-negotiation.js';
 
-/** DescribeConfigs resource type of a topic (ConfigResource.Type.TOPIC). */
+/** DescribeConfigs resource types (ConfigResource.Type): a topic, a broker. */
 const RESOURCE_TOPIC = 2;
+const RESOURCE_BROKER = 4;
 const ADMIN_TIMEOUT_MS = 30_000;
 /** KIP-339 operations of IncrementalAlterConfigs. */
 const OP_SET = 0;
@@ -16,20 +18,21 @@ const CONFIG_SOURCES = ['unknown', 'topic', 'dynamic-broker', 'dynamic-default-b
 const SOURCE_TOPIC = 1;
 
 export interface CreateTopicOptions {
-  /** Partition count; the broker's default when absent (CreateTopics v4+), else 1. */
+  /** Partition count; the broker's default (its num.partitions) when absent. */
   readonly partitions?: number;
   readonly configs?: Readonly<Record<string, string>>;
 }
 
 export async function createTopic(client: KafkaClient, name: string, options: CreateTopicOptions = {}): Promise<void> {
   const version = client.version(CLIENT_APIS.createTopics);
-  // KIP-464: -1 asks for the broker's defaults, from v4 on; older versions need numbers.
-  const brokerDefault = version >= 4 ? -1 : 1;
+  // KIP-464: from v4 on, -1 asks for the broker's defaults; older versions need numbers, so the
+  // broker's own settings are read first.
+  const defaults = options.partitions === undefined && version < 4 ? await brokerTopicDefaults(client) : { partitions: -1, replicationFactor: -1 };
   const body = await client.request(CLIENT_APIS.createTopics, {
     topics: [{
       name,
-      numPartitions: options.partitions ?? brokerDefault,
-      replicationFactor: brokerDefault,
+      numPartitions: options.partitions ?? defaults.partitions,
+      replicationFactor: version >= 4 ? -1 : defaults.replicationFactor,
       assignments: [],
       configs: Object.entries(options.configs ?? {}).map(([key, value]) => ({ name: key, value })),
     }],
@@ -37,6 +40,32 @@ export async function createTopic(client: KafkaClient, name: string, options: Cr
     validateOnly: false,
   }, { version });
   for (const t of body.topics) checkErrorCode(t.errorCode, `creating topic ${t.name}`, t.errorMessage);
+}
+
+/**
+ * The broker's num.partitions and default.replication.factor, from DescribeConfigs on the
+ * controller's broker resource; 1 and 1 when it does not say.
+ */
+export async function brokerTopicDefaults(client: KafkaClient): Promise<{ partitions: number; replicationFactor: number }> {
+  const fallback = { partitions: 1, replicationFactor: 1 };
+  try {
+    const md = await fetchMetadata(client, []);
+    const nodeId = md.controllerId >= 0 ? md.controllerId : md.brokers[0]?.nodeId;
+    if (nodeId === undefined) return fallback;
+    const body = await client.request(CLIENT_APIS.describeConfigs, {
+      resources: [{ resourceType: RESOURCE_BROKER, resourceName: String(nodeId), configurationKeys: ['num.partitions', 'default.replication.factor'] }],
+    });
+    const configs = body.results[0]?.errorCode === 0 ? body.results[0].configs : [];
+    const positive = (key: string, otherwise: number): number => {
+      const n = Number(configs.find((c) => c.name === key)?.value ?? NaN);
+      return Number.isSafeInteger(n) && n >= 1 ? n : otherwise;
+    };
+    return { partitions: positive('num.partitions', 1), replicationFactor: positive('default.replication.factor', 1) };
+  } catch (err) {
+    // A broker that cannot describe itself still creates the topic, with one partition.
+    if (err instanceof ClientError) return fallback;
+    throw err;
+  }
 }
 
 export async function deleteTopic(client: KafkaClient, name: string): Promise<void> {

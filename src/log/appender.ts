@@ -102,6 +102,13 @@ export function checkAppend(buf: Buffer, batchBytesMax: number): number | WharfE
  */
 export const WRITE_GROUP_BYTES_MAX = 4 * 1024 * 1024;
 
+/**
+ * Runs one flush task of the lane writes at most, when appends keep arriving while it writes (the
+ * appends queued when it starts are always written whole); later ones wait for the next task, so
+ * roll, truncate and close get their turn.
+ */
+const FLUSH_TASK_RUNS_MAX = 8;
+
 /** Appends group[from..to) written to `segment`, ending at `endBytes`, waiting for their acknowledgement. */
 class WrittenRun {
   readonly segment: Segment;
@@ -270,22 +277,28 @@ export class Appender {
     });
   }
 
-  /** Flushes everything queued now, one segment run at a time. Never throws. */
+  /**
+   * Flushes everything queued now, one run at a time, then what was queued meanwhile (up to
+   * FLUSH_TASK_RUNS_MAX runs): the next writev starts before the appends acknowledged by the last
+   * one are checked, so their CRC checks overlap it. Never throws.
+   */
   private async flushLocked(): Promise<void> {
     this.flushScheduled = false;
-    const group = this.pending;
-    this.pending = [];
-    let i = 0;
-    while (i < group.length) {
-      if (this.failure !== null) break;
-      try {
-        i = await this.writeRun(group, i);
-      } catch (err) {
-        this.fail('append', err);
-        break;
+    let runs = 0;
+    while (this.pending.length > 0 && this.failure === null && runs < FLUSH_TASK_RUNS_MAX) {
+      const group = this.pending;
+      this.pending = [];
+      let i = 0;
+      while (i < group.length && this.failure === null) {
+        try {
+          i = await this.writeRun(group, i);
+          runs++;
+        } catch (err) {
+          this.fail('append', err);
+        }
       }
+      if (this.failure !== null) for (let k = i; k < group.length; k++) group[k]?.reject(this.failure);
     }
-    if (this.failure !== null) for (let k = i; k < group.length; k++) group[k]?.reject(this.failure);
   }
 
   /**

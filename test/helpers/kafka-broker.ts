@@ -16,7 +16,7 @@ const isKafkaReady = (l: { msg?: string }): boolean => l.msg === 'kafka listener
 /** Spawns a broker (free ports unless `args` sets --kafka-port) and waits for its Kafka listener. */
 export async function startKafkaBroker(t: TestContext, args: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KafkaBroker> {
   const process = spawnBroker(t, args, options);
-  const ready = await process.waitForLine(isKafkaReady, 'the kafka listener', 15_000);
+  const ready = await process.waitForLine(isKafkaReady, 'the kafka listener', 30_000);
   const port = ready.port;
   if (typeof port !== 'number') throw new Error(`kafka listener ready line has no port: ${JSON.stringify(ready)}`);
   return { process, port, bootstrap: `127.0.0.1:${port}` };

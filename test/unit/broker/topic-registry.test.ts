@@ -111,3 +111,13 @@ test('produce holds each batch to max.message.bytes of its topic', async () => {
   assert.deepEqual([ok.baseOffset, ok.lastOffset, ok.logStartOffset], [0, 0, 0]);
   await logs.close();
 });
+
+test('a topic allowed larger messages than the log default accepts them, up to the 1 GiB ceiling', async () => {
+  const { topics, logs } = await openRegistry(new MemoryFileIO(), new MemoryMetadataStore());
+  const big = await topics.create('big', 1, { 'max.message.bytes': String(20 * 1024 * 1024) });
+  assert.equal(big.partitions[0]?.config.batchBytesMax, 20 * 1024 * 1024);
+  const r = await produceToPartition(topics, 'big', 0, makeBatch({ records: 1, valueBytes: 17 * 1024 * 1024 }));
+  assert.equal(r.lastOffset, 0);
+  await assert.rejects(topics.create('huge', 1, { 'max.message.bytes': String(2 ** 31 - 1) }), (err: unknown) => isWharfError(err, 'WHARF_ERR_INVALID_CONFIG'));
+  await logs.close();
+});

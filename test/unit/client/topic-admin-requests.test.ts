@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { BrokerError } from '../../../src/client/client-errors.js';
 import { alterTopicConfigs, createPartitions, createTopic, deleteTopic, describeTopicConfigs } from '../../../src/client/topic-admin.js';
 import {
-  alterConfigsSchema, createPartitionsSchema, createTopicsSchema, deleteTopicsSchema, describeConfigsSchema, incrementalAlterConfigsSchema,
+  alterConfigsSchema, createPartitionsSchema, createTopicsSchema, deleteTopicsSchema, describeConfigsSchema, incrementalAlterConfigsSchema, metadataSchema,
 } from '../../../src/protocols/kafka/schema/index.js';
 import { FakeBroker } from './helpers/fake-broker.js';
 
@@ -25,17 +25,33 @@ const describeAnswer = (body: Req) => ({
   }],
 });
 
-test('CreateTopics asks for the broker default partition count from v4 on, and 1 before', async () => {
-  for (const [max, expected] of [[3, 1], [5, -1]] as const) {
-    const broker = new FakeBroker().serve(createTopicsSchema, 2, max, (body) => ({ topics: [{ name: first(body.topics).name, errorCode: 0 }] }));
+test('without --partitions, CreateTopics v4+ sends -1 and older versions send the broker\'s num.partitions', async () => {
+  const createAnswer = (body: Req) => ({ topics: [{ name: first(body.topics).name, errorCode: 0 }] });
+  const brokerConfigs = (body: Req) => ({
+    results: [{
+      errorCode: 0, resourceType: 4, resourceName: first(body.resources).resourceName,
+      configs: [{ name: 'num.partitions', value: '6', readOnly: true, configSource: 4, isSensitive: false }],
+    }],
+  });
+  const cases = [
+    { max: 5, describes: true, expected: [-1, -1] },
+    { max: 3, describes: true, expected: [6, 1] },
+    { max: 3, describes: false, expected: [1, 1] },
+  ];
+  for (const { max, describes, expected } of cases) {
+    const broker = new FakeBroker().serve(createTopicsSchema, 2, max, createAnswer);
+    if (describes) {
+      broker.serve(metadataSchema, 1, 4, () => ({ brokers: [{ nodeId: 7, host: 'h', port: 1 }], controllerId: 7, topics: [] }))
+        .serve(describeConfigsSchema, 1, 1, brokerConfigs);
+    }
     const client = await broker.client();
     await createTopic(client, 'a');
     await createTopic(client, 'b', { partitions: 4, configs: { 'retention.ms': '5' } });
     const [a, b] = broker.requestsOf(19).map((r) => first(r.body.topics));
-    assert.equal(a?.numPartitions, expected);
-    assert.equal(a?.replicationFactor, expected);
+    assert.deepEqual([a?.numPartitions, a?.replicationFactor], expected, `CreateTopics v${max}, DescribeConfigs ${describes}`);
     assert.equal(b?.numPartitions, 4);
     assert.deepEqual(b?.configs, [{ name: 'retention.ms', value: '5' }]);
+    if (describes && max < 4) assert.deepEqual(first(broker.requestsOf(32)[0]?.body.resources).resourceName, '7');
     await client.close();
   }
 });

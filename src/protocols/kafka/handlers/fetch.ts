@@ -32,7 +32,7 @@ interface ReadPass {
   responses: Array<FetchResponse['responses'][number]>;
   bytes: number;
   anyError: boolean;
-  /** Partitions read up to their high watermark: where new data wakes the long poll. */
+  /** Each partition read, with the offset past what this pass saw: data beyond it wakes the long poll. */
   watches: FetchWatch[];
 }
 

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""confluent-kafka (librdkafka) client driven by bench/kafka-bench.ts (`npm run bench:kafka`).
+
+Run with /usr/bin/python3, which has the Debian confluent-kafka package. One JSON object per
+line on stdout is the protocol with the bench:
+
+  {"event": "ready"}       connected, metadata known; waits for a line on stdin before the timed part
+  {"event": "done", ...}   timed part over: records, bytes, seconds (own clock), and per mode extras
+  then waits for stdin to close, so the bench can read /proc/<pid>/stat of a still living process.
+
+Modes:
+  produce BOOTSTRAP TOPIC PARTITION RECORDS RECORD_BYTES ACKS [key=value librdkafka settings...]
+  consume BOOTSTRAP TOPIC PARTITION RECORDS [key=value ...]
+  latency BOOTSTRAP TOPIC PARTITION RATE SECONDS RECORD_BYTES ACKS [key=value ...]
+"""
+import json
+import sys
+import time
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
+
+
+def emit(event, **fields):
+    sys.stdout.write(json.dumps(dict(event=event, **fields)) + "\n")
+    sys.stdout.flush()
+
+
+def handshake():
+    """Announces readiness and blocks until the bench says go."""
+    emit("ready")
+    if sys.stdin.readline() == "":
+        sys.exit(2)
+
+
+def finish(**fields):
+    emit("done", **fields)
+    sys.stdin.read()  # the bench closes stdin once it has read our CPU counters
+
+
+def settings(pairs):
+    conf = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        conf[key] = value
+    return conf
+
+
+def payload(size):
+    """One record value; the same bytes every time (no compression is configured)."""
+    return (b"wharf-bench-" * (size // 12 + 1))[:size]
+
+
+class Failures:
+    def __init__(self):
+        self.count = 0
+        self.first = None
+
+    def on_delivery(self, err, _msg):
+        if err is not None:
+            self.count += 1
+            if self.first is None:
+                self.first = str(err)
+
+
+def warm_up(producer, topic):
+    md = producer.list_topics(topic, timeout=10)
+    if md.topics[topic].error is not None:
+        raise KafkaException(md.topics[topic].error)
+
+
+def produce(bootstrap, topic, partition, records, record_bytes, acks, extra):
+    failures = Failures()
+    conf = {"bootstrap.servers": bootstrap, "acks": acks, "delivery.report.only.error": True,
+            "on_delivery": failures.on_delivery}
+    conf.update(extra)
+    producer = Producer(conf)
+    warm_up(producer, topic)
+    value = payload(record_bytes)
+    partition = int(partition)
+    handshake()
+    started = time.perf_counter()
+    send = producer.produce
+    poll = producer.poll
+    for i in range(records):
+        while True:
+            try:
+                send(topic, value, partition=partition)
+                break
+            except BufferError:  # local queue full: let librdkafka drain it
+                poll(0.005)
+        if i & 1023 == 0:
+            poll(0)
+    left = producer.flush(120)
+    seconds = time.perf_counter() - started
+    finish(records=records, bytes=records * record_bytes, seconds=seconds,
+           failed=failures.count + left, firstError=failures.first)
+
+
+def consume(bootstrap, topic, partition, records, extra):
+    conf = {"bootstrap.servers": bootstrap, "group.id": "wharf-bench-unused",
+            "enable.auto.commit": False, "enable.partition.eof": False}
+    conf.update(extra)
+    consumer = Consumer(conf)
+    md = consumer.list_topics(topic, timeout=10)
+    if md.topics[topic].error is not None:
+        raise KafkaException(md.topics[topic].error)
+    handshake()
+    started = time.perf_counter()
+    # assign() with an explicit offset never joins a group (docs/kafka.md).
+    consumer.assign([TopicPartition(topic, int(partition), OFFSET_BEGINNING)])
+    seen = 0
+    total = 0
+    deadline = started + 300
+    while seen < records and time.perf_counter() < deadline:
+        for msg in consumer.consume(num_messages=10000, timeout=1.0):
+            if msg.error() is not None:
+                raise KafkaException(msg.error())
+            seen += 1
+            total += len(msg)
+    seconds = time.perf_counter() - started
+    consumer.close()
+    finish(records=seen, bytes=total, seconds=seconds)
+
+
+def latency(bootstrap, topic, partition, rate, duration, record_bytes, acks, extra):
+    """Sends at a fixed rate, in 1 ms ticks, and keeps librdkafka's produce-to-ack latency."""
+    latencies = []
+    failures = Failures()
+
+    def on_delivery(err, msg):
+        if err is not None:
+            failures.on_delivery(err, msg)
+        else:
+            latencies.append(msg.latency())
+
+    conf = {"bootstrap.servers": bootstrap, "acks": acks, "linger.ms": 0, "on_delivery": on_delivery}
+    conf.update(extra)
+    producer = Producer(conf)
+    warm_up(producer, topic)
+    value = payload(record_bytes)
+    partition = int(partition)
+    total = int(rate * duration)
+    handshake()
+    started = time.perf_counter()
+    sent = 0
+    lag_max = 0.0
+    while sent < total:
+        now = time.perf_counter()
+        due = min(total, int((now - started) * rate) + 1)
+        if due > sent:
+            # Being late by more than one tick means the client could not keep the rate.
+            lag_max = max(lag_max, now - started - sent / rate)
+        while sent < due:
+            producer.produce(topic, value, partition=partition)
+            sent += 1
+        producer.poll(0.001)
+    producer.flush(60)
+    seconds = time.perf_counter() - started
+    finish(records=total, bytes=total * record_bytes, seconds=seconds, latenciesMs=[x * 1000 for x in latencies],
+           sendLagMaxMs=lag_max * 1000, failed=failures.count, firstError=failures.first)
+
+
+def main(argv):
+    mode = argv[1] if len(argv) > 1 else ""
+    if mode == "produce" and len(argv) >= 8:
+        produce(argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]), argv[7], settings(argv[8:]))
+    elif mode == "consume" and len(argv) >= 6:
+        consume(argv[2], argv[3], argv[4], int(argv[5]), settings(argv[6:]))
+    elif mode == "latency" and len(argv) >= 9:
+        latency(argv[2], argv[3], argv[4], float(argv[5]), float(argv[6]), int(argv[7]), argv[8], settings(argv[9:]))
+    else:
+        sys.stderr.write(__doc__)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
