@@ -77,6 +77,7 @@ export class LogOffsetStore implements OffsetStore {
 
   async append(entries: readonly OffsetStoreEntry[]): Promise<void> {
     if (this.closed) throw groupError(GroupErrorCode.OFFSET_STORE_CLOSED, 'the offsets log store is closed; reopen the group coordinator');
+    if (entries.length === 0) return;
     const timestampMs = this.clock();
     const records = entries.map((entry, i) => {
       const { key, value } = encodeEntry(entry);

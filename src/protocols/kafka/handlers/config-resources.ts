@@ -1,7 +1,9 @@
 // What DescribeConfigs, AlterConfigs and IncrementalAlterConfigs share: Kafka's resource types
 // and config sources (ConfigResource.Type, DescribeConfigsResponse.ConfigSource), and how a
 // resource that is not a topic is answered.
+import { kafkaErrorFor } from '../broker-error-map.js';
 import { KafkaErrorCode } from '../error-codes.js';
+import type { RequestContext } from './handler.js';
 
 export const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
 
@@ -46,4 +48,37 @@ export function configMap(entries: readonly { readonly name: string; readonly va
     configs[e.name] = e.value;
   }
   return { ok: true, configs };
+}
+
+export interface AlterResourceResult {
+  resourceType: number;
+  resourceName: string;
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+/**
+ * Applies one resource's config changes (AlterConfigs replaces the overrides, IncrementalAlterConfigs
+ * edits them) and returns that resource's result; a refused resource changes nothing.
+ */
+export async function alterResource(
+  ctx: RequestContext,
+  resource: { readonly resourceType: number; readonly resourceName: string },
+  changes: ConfigChanges,
+  mode: 'replace' | 'incremental',
+  validateOnly: boolean,
+): Promise<AlterResourceResult> {
+  const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+  const refused = alterableResourceError(resource.resourceType, ctx.services.self.nodeId) ?? (changes.ok ? null : changes.error);
+  if (refused !== null || !changes.ok) {
+    return { ...base, errorCode: refused?.errorCode ?? KafkaErrorCode.INVALID_REQUEST, errorMessage: refused?.errorMessage ?? null };
+  }
+  try {
+    await ctx.services.broker.topics.alterConfigs(resource.resourceName, changes.configs, mode, validateOnly);
+    return { ...base, errorCode: KafkaErrorCode.NONE, errorMessage: null };
+  } catch (err) {
+    const mapped = kafkaErrorFor(err);
+    if (!mapped.expected) ctx.services.logger.error({ err, topic: resource.resourceName, mode }, 'altering topic configs failed unexpectedly');
+    return { ...base, errorCode: mapped.errorCode, errorMessage: mapped.message };
+  }
 }

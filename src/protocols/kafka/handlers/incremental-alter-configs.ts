@@ -2,11 +2,10 @@
 // topic config, DELETE (1) returns it to the default. APPEND (2) and SUBTRACT (3) edit list
 // configs; Wharf's only list-valued config, cleanup.policy, accepts a single value, so they are
 // refused with INVALID_CONFIG and nothing of that resource changes.
-import { kafkaErrorFor } from '../broker-error-map.js';
 import { KafkaErrorCode } from '../error-codes.js';
 import type { RequestData } from '../schema/api-schema.js';
 import { incrementalAlterConfigsSchema } from '../schema/incremental-alter-configs.js';
-import { alterableResourceError, refuse, type ConfigChanges } from './config-resources.js';
+import { alterResource, refuse, type ConfigChanges } from './config-resources.js';
 import { defineHandler } from './handler.js';
 
 type ConfigOp = RequestData<typeof incrementalAlterConfigsSchema>['resources'][number]['configs'][number];
@@ -22,24 +21,7 @@ export const incrementalAlterConfigsHandler = defineHandler({
   versionMax: 1,
   async handle(ctx, request) {
     const responses = [];
-    for (const r of request.resources) {
-      const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-      const refused = alterableResourceError(r.resourceType, ctx.services.self.nodeId);
-      const changes = toChanges(r.configs);
-      const error = refused ?? (changes.ok ? null : changes.error);
-      if (error !== null || !changes.ok) {
-        responses.push({ ...base, errorCode: error?.errorCode ?? KafkaErrorCode.INVALID_REQUEST, errorMessage: error?.errorMessage ?? null });
-        continue;
-      }
-      try {
-        await ctx.services.broker.topics.alterConfigs(r.resourceName, changes.configs, 'incremental', request.validateOnly);
-        responses.push({ ...base, errorCode: KafkaErrorCode.NONE, errorMessage: null });
-      } catch (err) {
-        const mapped = kafkaErrorFor(err);
-        if (!mapped.expected) ctx.services.logger.error({ err, topic: r.resourceName }, 'incremental alter configs: failed unexpectedly');
-        responses.push({ ...base, errorCode: mapped.errorCode, errorMessage: mapped.message });
-      }
-    }
+    for (const r of request.resources) responses.push(await alterResource(ctx, r, toChanges(r.configs), 'incremental', request.validateOnly));
     return { throttleTimeMs: 0, responses };
   },
 });
