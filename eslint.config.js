@@ -31,6 +31,10 @@ export default tseslint.config(
   layer(['src/broker/**/*.ts'], [
     { group: ['**/protocols/**', '**/cli/**'], message: 'broker/ never imports protocols/ or cli/' },
   ]),
+  // The Kafka client of the CLI speaks the wire codec only, like any outside client would.
+  layer(['src/client/**/*.ts'], [
+    { group: ['**/broker/**', '**/log/**', '**/cli/**', '**/server.js', '**/protocols/kafka/handlers/**', '**/protocols/kafka/session.js'], message: 'src/client/ uses only the Kafka codec, records/ and util/' },
+  ]),
   // A protocol never reaches into another protocol or the storage engine directly.
   layer(['src/protocols/**/*.ts'], [
     { group: ['**/log/**', '**/cli/**'], message: 'protocols/ talk to broker/, never to log/ directly' },

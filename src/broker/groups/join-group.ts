@@ -39,10 +39,13 @@ export function joinGroup(ctx: CoordinatorContext, request: JoinGroupRequest): P
     ctx.groups.set(groupId, group);
   }
   const target = group;
+  // A restarting static member counts as the member it replaces (Kafka checks the empty id, so a
+  // full group would refuse its own member's restart).
+  const placeOf = isNewMember && join.groupInstanceId !== null ? target.currentStaticMemberId(join.groupInstanceId) ?? '' : memberId;
   return new Promise<JoinGroupResult>((respond) => {
-    if (!acceptsJoiningMember(target, memberId, ctx.options.groupMaxSize)) {
+    if (!acceptsJoiningMember(target, placeOf, ctx.options.groupMaxSize)) {
       // Over the limit: a member that has not rejoined this rebalance gives up its place.
-      const member = target.members.get(memberId);
+      const member = target.members.get(placeOf);
       if (member !== undefined) ctx.rebalancer.removeMemberAndUpdateGroup(target, member);
       respond(joinError('', GroupError.GROUP_MAX_SIZE_REACHED));
     } else if (isNewMember) {

@@ -124,3 +124,12 @@ test('if storing the replacement fails, the old member keeps its place and the n
   assert.equal(h.coordinator.heartbeat(hb(b, 1, 'host-b')).error, GroupError.NONE);
   assert.deepEqual(h.coordinator.describeGroup('g').members.map((m) => m.memberId)[1], b.memberId);
 });
+
+test('a full group still takes back its own static member after a restart', async () => {
+  const h = await openHarness({ groupMaxSize: 2 });
+  const [, b] = await staticPair(h);
+  assert.equal((await h.coordinator.joinGroup(staticJoin('host-c'))).error, GroupError.GROUP_MAX_SIZE_REACHED);
+  const restarted = await h.coordinator.joinGroup(staticJoin('host-b'));
+  assert.equal(restarted.error, GroupError.NONE);
+  assert.notEqual(restarted.memberId, b.memberId);
+});
