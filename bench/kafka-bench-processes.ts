@@ -1,8 +1,8 @@
 // Processes of the Kafka benchmark: the Wharf broker under test, client processes that follow
 // the ready/go/done line protocol (bench/clients/kafka-confluent-client.py,
-// bench/kafka-kafkajs-client.ts), kcat runs, and CPU accounting from /proc/<pid>/stat.
+// bench/kafka-kafkajs-client.ts), and CPU accounting from /proc. kcat runs: kafka-kcat.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -18,11 +18,90 @@ const TICKS_PER_SECOND = 100;
 
 /** User + system CPU seconds of a living process, all its threads included. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+function statCpuSeconds(stat: string): number {
   // Fields after the command name, which may itself hold spaces, start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of proc(5); fields[0] here is field 3 (state).
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds of each thread of a living process, by thread id (threads gone by now are absent). */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      out.set(Number(tid), statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return out;
+}
+
+/** CPU time of one process over a window: in total, on its busiest thread and on its main thread. */
+export interface CpuWindow {
+  totalSeconds: number;
+  busiestThreadSeconds: number;
+  mainThreadSeconds: number;
+}
+
+/** Samples a living process's threads when made; `end()` gives the window up to now. */
+export class CpuProbe {
+  private readonly pid: number;
+  private readonly threads0: Map<number, number>;
+  private readonly total0: number;
+
+  constructor(pid: number) {
+    this.pid = pid;
+    this.threads0 = threadCpuSeconds(pid);
+    this.total0 = cpuSeconds(pid);
+  }
+
+  end(): CpuWindow {
+    const threads = threadCpuSeconds(this.pid);
+    let busiest = 0;
+    for (const [tid, s] of threads) busiest = Math.max(busiest, s - (this.threads0.get(tid) ?? 0));
+    return {
+      totalSeconds: cpuSeconds(this.pid) - this.total0,
+      busiestThreadSeconds: busiest,
+      mainThreadSeconds: (threads.get(this.pid) ?? 0) - (this.threads0.get(this.pid) ?? 0),
+    };
+  }
+}
+
+/** Busy CPU seconds of the whole machine (every core; /proc/stat less idle and iowait). */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [, ...ticks] = line.trim().split(/\s+/).map(Number);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / TICKS_PER_SECOND;
+}
+
+/**
+ * On a shared machine, waits up to `maxSeconds` for a one-second window in which the machine
+ * was busy less than `percentMax` % of one core (the broker idles between runs, so that is other
+ * processes). Returns the busy % of the last window.
+ */
+export async function waitForQuiet(maxSeconds: number, percentMax: number): Promise<number> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  let busy = NaN;
+  while (performance.now() < deadline) {
+    const b0 = machineBusySeconds();
+    const t0 = performance.now();
+    await new Promise((res) => setTimeout(res, 1000));
+    busy = ((machineBusySeconds() - b0) / ((performance.now() - t0) / 1000)) * 100;
+    if (busy < percentMax) break;
+  }
+  return busy;
 }
 
 export interface Broker {
@@ -97,11 +176,16 @@ export interface ClientReport {
   sendLagMaxMs?: number;
 }
 
-/** One measured window: wall time, and CPU seconds of the broker and of each client process. */
+/**
+ * One measured window: wall time, and the CPU time of the broker and of each client process.
+ * kcat's CPU comes from bash's `times` (its total only), so its thread figures are NaN.
+ */
 export interface Measured {
   seconds: number;
-  brokerCpuSeconds: number;
-  clientCpuSeconds: number[];
+  /** CPU seconds the whole machine was busy, every process included. */
+  machineBusySeconds: number;
+  broker: CpuWindow;
+  clients: CpuWindow[];
   reports: ClientReport[];
 }
 
@@ -155,86 +239,29 @@ export async function runProtocolClients(broker: Broker, commands: ClientCommand
   const clients = commands.map((c) => startProtocolClient(c, timeoutMs));
   try {
     await Promise.all(clients.map((c) => c.ready));
-    const broker0 = cpuSeconds(broker.pid);
-    const client0 = clients.map((c) => cpuSeconds(c.pid));
-    const clientCpuSeconds = clients.map(() => 0);
+    const brokerProbe = new CpuProbe(broker.pid);
+    const clientProbes = clients.map((c) => new CpuProbe(c.pid));
+    const machine0 = machineBusySeconds();
+    const windows: CpuWindow[] = [];
     const t0 = performance.now();
     for (const c of clients) c.proc.stdin?.write('go\n');
     const reports = await Promise.all(clients.map(async (c, i) => {
       const report = await c.done;
-      clientCpuSeconds[i] = cpuSeconds(c.pid) - (client0[i] ?? 0);
+      const probe = clientProbes[i];
+      if (probe !== undefined) windows[i] = probe.end();
       return report;
     }));
     const seconds = (performance.now() - t0) / 1000;
-    const brokerCpuSeconds = cpuSeconds(broker.pid) - broker0;
+    const brokerWindow = brokerProbe.end();
+    const machine = machineBusySeconds() - machine0;
     for (const r of reports) {
       if ((r.failed ?? 0) > 0) throw new Error(`${r.failed ?? 0} records failed: ${r.firstError ?? '?'}`);
     }
-    return { seconds, brokerCpuSeconds, clientCpuSeconds, reports };
+    return { seconds, machineBusySeconds: machine, broker: brokerWindow, clients: windows, reports };
   } finally {
     for (const c of clients) {
       c.proc.stdin?.end();
       setTimeout(() => c.proc.kill('SIGKILL'), 5_000).unref();
     }
   }
-}
-
-export interface KcatRun {
-  args: string[];
-  /** File fed to kcat's stdin (kcat -P), or null. */
-  stdinFile: string | null;
-}
-
-/**
- * Runs kcat processes side by side, from spawn to exit, stdout to /dev/null. kcat has no
- * ready/go handshake, so its window includes connecting and the metadata round trip. Its CPU
- * comes from the shell's `times` after kcat exits: the exact user + system time of the
- * reaped child, which /proc/<pid>/stat can no longer show once kcat has exited.
- */
-export async function runKcats(broker: Broker, runs: KcatRun[], timeoutMs: number): Promise<Measured> {
-  const devNull = openSync('/dev/null', 'w');
-  const inputs = runs.map((r) => (r.stdinFile === null ? 'ignore' : openSync(r.stdinFile, 'r')));
-  try {
-    const broker0 = cpuSeconds(broker.pid);
-    const t0 = performance.now();
-    const cpu = await Promise.all(runs.map((r, i) => kcatWithTimes(r.args, inputs[i] ?? 'ignore', devNull, timeoutMs)));
-    const seconds = (performance.now() - t0) / 1000;
-    const brokerCpuSeconds = cpuSeconds(broker.pid) - broker0;
-    return { seconds, brokerCpuSeconds, clientCpuSeconds: cpu, reports: [] };
-  } finally {
-    closeSync(devNull);
-    for (const fd of inputs) if (typeof fd === 'number') closeSync(fd);
-  }
-}
-
-function kcatWithTimes(args: string[], stdin: number | 'ignore', stdout: number, timeoutMs: number): Promise<number> {
-  // bash's `times` prints the shell's own, then its children's, user and system time.
-  const script = 'kcat "$@"; status=$?; times >&3; exit $status';
-  const proc = spawn('bash', ['-c', script, 'bash', ...args], { stdio: [stdin, stdout, 'pipe', 'pipe'] });
-  let stderr = '';
-  let times = '';
-  proc.stderr?.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  const fd3 = proc.stdio[3];
-  if (fd3 !== null && fd3 !== undefined && 'setEncoding' in fd3) {
-    fd3.setEncoding('utf8');
-    fd3.on('data', (c: string) => {
-      times += c;
-    });
-  }
-  return new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      rej(new Error(`kcat ${args.join(' ')} did not finish within ${timeoutMs} ms`));
-    }, timeoutMs);
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      // e.g. "0m0.002s 0m0.001s\n0m1.234s 0m0.567s\n": the second line is kcat's.
-      const children = times.trim().split('\n')[1] ?? '';
-      const parts = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-      if (code !== 0 || parts.length !== 2) rej(new Error(`kcat ${args.join(' ')} exited ${String(code)}: ${stderr.slice(-2000)}`));
-      else res((parts[0] ?? 0) + (parts[1] ?? 0));
-    });
-  });
 }

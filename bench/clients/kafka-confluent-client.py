@@ -97,8 +97,11 @@ def produce(bootstrap, topic, partition, records, record_bytes, acks, extra):
 
 
 def consume(bootstrap, topic, partition, records, extra):
+    # librdkafka stops prefetching while more than queued.min.messages wait in its queue and only
+    # looks again after a backoff (about a second): raised so Python's pace never stalls the fetches.
     conf = {"bootstrap.servers": bootstrap, "group.id": "wharf-bench-unused",
-            "enable.auto.commit": False, "enable.partition.eof": False}
+            "enable.auto.commit": False, "enable.partition.eof": False,
+            "queued.min.messages": 10000000, "queued.max.messages.kbytes": 2097151}
     conf.update(extra)
     consumer = Consumer(conf)
     md = consumer.list_topics(topic, timeout=10)

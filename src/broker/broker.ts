@@ -1,11 +1,14 @@
-// The broker model's root: it owns the data directory, the partition logs and (as the protocols
-// land) topics, queues, exchanges and groups. Protocol-neutral: listeners call into it.
+// The broker model's root: it owns the data directory, the partition logs, the topics and the
+// consumer-group coordinator (and, as the protocols land, queues and exchanges). Protocol-neutral:
+// listeners call into it.
 import type { Logger } from 'pino';
 import { LogManager } from '../log/log-manager.js';
 import { DEFAULT_PARTITION_LOG_CONFIG, parseFlushPolicy, type PartitionLogConfig } from '../log/partition-log.js';
 import { FileMetadataStore, type MetadataStore } from '../cluster/metadata-store.js';
+import { BrokerErrorCode, brokerError } from './broker-errors.js';
 import { dataDirPaths, lockDataDir, type DataDirLock, type DataDirPaths } from './data-dir.js';
-import { TopicRegistry } from './topics.js';
+import { GroupCoordinator, LogOffsetStore, OFFSETS_LOG_CONFIG, OFFSETS_LOG_NAME } from './groups/index.js';
+import { RESERVED_TOPIC_NAMES, TopicRegistry } from './topics.js';
 
 export interface BrokerOptions {
   dataDir: string;
@@ -19,6 +22,11 @@ export interface BrokerOptions {
   fileHandlesMax: number;
   maxMessageBytes: number;
   partitionsMax: number;
+  groupInitialRebalanceDelayMs: number;
+  groupMaxSize: number;
+  groupSessionTimeoutMinMs: number;
+  groupSessionTimeoutMaxMs: number;
+  offsetMetadataBytesMax: number;
   logger: Logger;
 }
 
@@ -40,22 +48,28 @@ export class Broker {
   readonly paths: DataDirPaths;
   readonly logs: LogManager;
   readonly topics: TopicRegistry;
+  /** Consumer groups and committed offsets, stored in the internal log OFFSETS_LOG_NAME. */
+  readonly groups: GroupCoordinator;
   /** Broker metadata documents (topics, cluster identity, …) under data/meta/. */
   readonly metadata: MetadataStore;
   private readonly lock: DataDirLock;
   private readonly logger: Logger;
   private closed = false;
 
-  private constructor(paths: DataDirPaths, lock: DataDirLock, logs: LogManager, topics: TopicRegistry, metadata: MetadataStore, logger: Logger) {
+  private constructor(paths: DataDirPaths, lock: DataDirLock, logs: LogManager, topics: TopicRegistry, groups: GroupCoordinator, metadata: MetadataStore, logger: Logger) {
     this.metadata = metadata;
     this.paths = paths;
     this.lock = lock;
     this.logs = logs;
     this.topics = topics;
+    this.groups = groups;
     this.logger = logger;
   }
 
-  /** Takes the data directory's lock, recovers every partition log, and starts retention. */
+  /**
+   * Takes the data directory's lock, recovers every partition log, replays the committed offsets
+   * and stored groups, and starts retention.
+   */
   static async open(options: BrokerOptions): Promise<Broker> {
     const paths = dataDirPaths(options.dataDir);
     const lock = lockDataDir(paths);
@@ -77,9 +91,18 @@ export class Broker {
         partitionsMax: options.partitionsMax,
       });
       await topics.load();
+      // A topic may not own the offsets log's directory (`__consumer_offsets` partition 0): refused
+      // at create since this version; a data directory from before must be fixed by hand.
+      const clash = RESERVED_TOPIC_NAMES.find((name) => topics.isDefined(name));
+      if (clash !== undefined) {
+        throw brokerError(BrokerErrorCode.INVALID_TOPIC,
+          `the data directory defines a topic named ${clash}, whose partition log is the broker's committed-offsets log; remove that topic from ${paths.meta} (topics document) before starting this Wharf`);
+      }
       logs = new LogManager(paths.logs, {
         defaults: partitionLogDefaults(options),
-        configFor: (name) => topics.configForLog(name),
+        // The offsets log gets its settings (no retention, fsync on every commit) from the first
+        // open, so no retention pass can run on it before the store is attached.
+        configFor: (name) => (name === OFFSETS_LOG_NAME ? OFFSETS_LOG_CONFIG : topics.configForLog(name)),
         fileHandlesMax: options.fileHandlesMax,
         retentionCheckIntervalMs: options.retentionCheckIntervalMs,
       });
@@ -89,9 +112,13 @@ export class Broker {
         logger.warn(r, 'recovery truncated a torn or corrupt tail');
       }
       await topics.attach(logs);
-      logger.info({ dataDir: paths.root, topics: topics.list().length, partitions: report.partitions, truncatedBytes: report.truncatedBytes, ms: Date.now() - started }, 'data directory open, logs recovered');
+      const groups = await openGroupCoordinator(logs, topics, options);
+      logger.info({
+        dataDir: paths.root, topics: topics.list().length, partitions: report.partitions, truncatedBytes: report.truncatedBytes,
+        offsetsLogEntries: groups.loaded.entries, ms: Date.now() - started,
+      }, 'data directory open, logs recovered');
       logs.startRetention();
-      return new Broker(paths, lock, logs, topics, metadata, logger);
+      return new Broker(paths, lock, logs, topics, groups, metadata, logger);
     } catch (err) {
       await logs?.close().catch(() => undefined);
       lock.release();
@@ -99,15 +126,37 @@ export class Broker {
     }
   }
 
-  /** Flushes and closes every log, then releases the data directory. */
+  /**
+   * Closes the group coordinator (its long polls answer COORDINATOR_NOT_AVAILABLE and its appends
+   * finish), then flushes and closes every log, then releases the data directory.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
+      await this.groups.close();
       await this.logs.close();
     } finally {
       this.lock.release();
     }
     this.logger.debug({ dataDir: this.paths.root }, 'data directory closed');
   }
+}
+
+/** Opens (or creates) the offsets log and replays it into a coordinator that knows the topics. */
+async function openGroupCoordinator(logs: LogManager, topics: TopicRegistry, options: BrokerOptions): Promise<GroupCoordinator> {
+  const log = logs.get(OFFSETS_LOG_NAME) ?? (await logs.create(OFFSETS_LOG_NAME, OFFSETS_LOG_CONFIG));
+  const logger = options.logger;
+  return GroupCoordinator.open(new LogOffsetStore(log), {
+    initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+    groupMaxSize: options.groupMaxSize,
+    sessionTimeoutMinMs: options.groupSessionTimeoutMinMs,
+    sessionTimeoutMaxMs: options.groupSessionTimeoutMaxMs,
+    offsetMetadataBytesMax: options.offsetMetadataBytesMax,
+    partitionExists: (topic, partition) => {
+      const t = topics.get(topic);
+      return t !== undefined && Number.isInteger(partition) && partition >= 0 && partition < t.partitions.length;
+    },
+    onStoreError: (err, action) => logger.error({ err, action }, 'consumer groups: writing to the offsets log failed'),
+  });
 }

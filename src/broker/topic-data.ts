@@ -3,6 +3,7 @@
 import { BATCH_LENGTH_POS, BATCH_LOG_OVERHEAD_BYTES } from '../records/batch-header.js';
 import type { AppendResult } from '../log/partition-log.js';
 import { BrokerErrorCode, brokerError } from './broker-errors.js';
+import { hasProducerId } from './producer-batch.js';
 import type { TopicRegistry } from './topics.js';
 
 export interface ProduceResult extends AppendResult {
@@ -12,12 +13,17 @@ export interface ProduceResult extends AppendResult {
 /**
  * Appends the record batches of one partition. Each batch must fit the topic's
  * max.message.bytes; the log then checks length, magic and CRC and assigns offsets in place.
- * The log takes ownership of `records`.
+ * A batch with a producer id goes through the partition's producer state first (KIP-98): a
+ * retried duplicate resolves with the offsets it was first stored at and is not stored again.
+ * The log takes ownership of `records`. The batches are handed to the log (or queued behind the
+ * producer state's first load) before this returns, so calls reach a partition in call order.
  */
 export async function produceToPartition(topics: TopicRegistry, topic: string, partition: number, records: Buffer): Promise<ProduceResult> {
   const log = topics.partition(topic, partition);
   const t = topics.get(topic);
   const max = t === undefined ? 0 : topics.maxMessageBytes(t);
+  let batches = 0;
+  let idempotent = false;
   // Walk only the length fields: a malformed length is left for the log's full check.
   for (let pos = 0; pos + BATCH_LOG_OVERHEAD_BYTES <= records.length; ) {
     const total = records.readInt32BE(pos + BATCH_LENGTH_POS) + BATCH_LOG_OVERHEAD_BYTES;
@@ -25,8 +31,10 @@ export async function produceToPartition(topics: TopicRegistry, topic: string, p
       throw brokerError(BrokerErrorCode.MESSAGE_TOO_LARGE, `a record batch of ${total} bytes is larger than max.message.bytes=${max} of topic ${topic}`);
     }
     if (total <= BATCH_LOG_OVERHEAD_BYTES) break;
+    if (hasProducerId(records, pos)) idempotent = true;
+    batches++;
     pos += total;
   }
-  const result = await log.append(records);
+  const result = idempotent ? await topics.idempotence.partition(log).append(records, batches) : await log.append(records);
   return { ...result, logStartOffset: log.logStartOffset };
 }

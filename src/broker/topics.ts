@@ -5,6 +5,7 @@ import type { LogManager } from '../log/log-manager.js';
 import { DEFAULT_PARTITION_LOG_CONFIG, type PartitionLog, type PartitionLogConfig } from '../log/partition-log.js';
 import type { MetadataStore } from '../cluster/metadata-store.js';
 import { BrokerErrorCode, brokerError } from './broker-errors.js';
+import { Idempotence } from './idempotence.js';
 import { defaultTopicConfigs, numericConfig, validateTopicConfig, type TopicConfigDefaults } from './topic-config.js';
 
 const TOPICS_DOCUMENT = 'topics';
@@ -47,6 +48,14 @@ export interface TopicRegistryOptions {
   nowMs?: () => number;
 }
 
+/**
+ * Names no client may create: `__consumer_offsets` is Kafka's internal topic of committed offsets,
+ * and its partition 0 would be the directory of Wharf's own offsets log (`__consumer_offsets-0`).
+ * Kafka answers a create of an internal topic with an error too; Wharf uses INVALID_TOPIC_EXCEPTION
+ * (non-retriable, and the message says why). Other `__` names stay allowed, as in Kafka.
+ */
+export const RESERVED_TOPIC_NAMES: readonly string[] = ['__consumer_offsets'];
+
 export function partitionLogName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
@@ -58,6 +67,8 @@ export function validateTopicName(name: string): void {
 }
 
 export class TopicRegistry {
+  /** Producer ids and per-partition producer state of idempotent producers (KIP-98). */
+  readonly idempotence: Idempotence;
   private readonly store: MetadataStore;
   private readonly options: TopicRegistryOptions;
   private readonly definitions = new Map<string, TopicDefinition>();
@@ -71,6 +82,7 @@ export class TopicRegistry {
   constructor(store: MetadataStore, options: TopicRegistryOptions) {
     this.store = store;
     this.options = options;
+    this.idempotence = new Idempotence(store, { nowMs: options.nowMs });
   }
 
   /** Reads the stored definitions; call before LogManager.openAll so configFor knows them. */
@@ -102,6 +114,11 @@ export class TopicRegistry {
     return this.topics.get(name);
   }
 
+  /** Whether a definition exists (usable before attach()). */
+  isDefined(name: string): boolean {
+    return this.definitions.has(name);
+  }
+
   /** The partition log, or WHARF_ERR_UNKNOWN_TOPIC / WHARF_ERR_UNKNOWN_PARTITION. */
   partition(topic: string, partition: number): PartitionLog {
     const t = this.topics.get(topic);
@@ -127,6 +144,9 @@ export class TopicRegistry {
   /** Validates a create without doing it (Kafka's validate_only). */
   validateCreate(name: string, partitions: number, configs: Readonly<Record<string, string | null>>): void {
     validateTopicName(name);
+    if (RESERVED_TOPIC_NAMES.includes(name)) {
+      throw brokerError(BrokerErrorCode.INVALID_TOPIC, `topic name '${name}' is reserved for the broker's committed offsets (consumer groups); choose another name`);
+    }
     if (this.definitions.has(name)) throw brokerError(BrokerErrorCode.TOPIC_EXISTS, `topic ${name} already exists`);
     this.validatePartitionCount(partitions);
     for (const [k, v] of Object.entries(configs)) validateTopicConfig(k, v);

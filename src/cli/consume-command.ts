@@ -1,18 +1,21 @@
 // `wharf consume TOPIC`: prints a topic's records from a chosen start, following new ones until
-// Ctrl-C (or --count / --exit-at-end). It reads partitions directly, like a consumer without a
-// group: nothing is committed, the start comes from --from every time.
-import { once } from 'node:events';
+// Ctrl-C (or --count / --exit-at-end). Without --group it reads partitions directly, like a
+// consumer without a group: nothing is committed, the start comes from --from every time. With
+// --group it is a member of that consumer group (consume-group.ts).
 import { Command, Option } from 'commander';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from '../client/list-offsets.js';
 import { fetchTopic } from '../client/metadata.js';
 import { TopicFetcher } from '../client/topic-fetcher.js';
 import type { KafkaClient } from '../client/kafka-client.js';
 import { WharfError } from '../util/wharf-error.js';
+import { consumeInGroup } from './consume-group.js';
 import { bootstrapOption, ERR_CLI_USAGE, wholeNumber, withClient } from './kafka-options.js';
-import { ProgressMeter } from './progress-meter.js';
-import { formatRecord, RECORD_FORMATS, type RecordFormat } from './record-format.js';
+import { RECORD_FORMATS, type RecordFormat } from './record-format.js';
+import { RecordOutput, showProgressFor } from './record-output.js';
+import { parseFrom, startOffsets, type StartPosition } from './start-position.js';
 
-interface ConsumeOpts {
+export { parseFrom };
+
+export interface ConsumeOpts {
   bootstrap: string;
   from: string;
   partition?: number;
@@ -22,26 +25,6 @@ interface ConsumeOpts {
   exitAtEnd?: boolean;
   progress?: boolean;
 }
-
-export type StartPosition =
-  | { readonly kind: 'beginning' }
-  | { readonly kind: 'end' }
-  | { readonly kind: 'offset'; readonly offset: number }
-  | { readonly kind: 'time'; readonly timestampMs: number };
-
-/** Parses --from: beginning, end, an offset, or an ISO-8601 date-time ("2024-05-01T10:00:00Z"). */
-export function parseFrom(text: string): StartPosition {
-  const s = text.trim();
-  if (s === 'beginning' || s === 'earliest') return { kind: 'beginning' };
-  if (s === 'end' || s === 'latest') return { kind: 'end' };
-  if (/^\d+$/.test(s) && Number.isSafeInteger(Number(s))) return { kind: 'offset', offset: Number(s) };
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : NaN;
-  if (!Number.isNaN(ms)) return { kind: 'time', timestampMs: ms };
-  throw new WharfError(ERR_CLI_USAGE, `--from ${text} is not beginning, end, an offset or an ISO date-time such as 2024-05-01T10:00:00Z`);
-}
-
-const GROUPS_NOT_YET = '--group is not available yet: consumer groups come with Wharf\'s consumer-group support. '
-  + 'Without --group, `wharf consume` reads the partitions directly and commits nothing; choose the start with --from';
 
 export function registerConsume(program: Command): void {
   program
@@ -53,7 +36,7 @@ export function registerConsume(program: Command): void {
     .option('-n, --count <n>', 'exit after printing N records', wholeNumber(1))
     .option('-e, --exit-at-end', 'exit once every partition is read up to its end, instead of following')
     .addOption(new Option('-F, --format <format>', 'text: labelled fields; json: one object per line; value: the value only').choices(RECORD_FORMATS).default('text'))
-    .option('-g, --group <group>', 'consumer group (not available yet)')
+    .option('-g, --group <group>', 'read as a member of this consumer group: its share of the partitions, from its committed offsets (--from only where it has none), committing as it goes')
     .option('--progress', 'report records/s and MB/s on stderr every second (default when stderr is a terminal and stdout is not)')
     .option('--no-progress', 'never report progress')
     .addOption(bootstrapOption())
@@ -61,17 +44,22 @@ export function registerConsume(program: Command): void {
 With --from OFFSET every partition read starts at OFFSET (combine with --partition).
 With --from TIME each partition starts at its first record whose timestamp is at or
 after TIME, or at its end when there is none yet.
+With --group the group's committed offsets win; --from applies to partitions without one.
 
 Examples:
   wharf consume events --from beginning --count 10
   wharf consume events --partition 2 --from 1500 --format json
   wharf consume events --from 2024-05-01T10:00:00Z --exit-at-end
   wharf consume events --from beginning --format value --exit-at-end > events.txt
+  wharf consume events --group billing --from beginning
 `)
     .action(async (topic: string, opts: ConsumeOpts) => {
-      if (opts.group !== undefined) throw new WharfError(ERR_CLI_USAGE, GROUPS_NOT_YET);
       const from = parseFrom(opts.from);
-      await withClient(opts.bootstrap, (client) => consume(client, topic, from, opts));
+      const group = opts.group;
+      if (group !== undefined && opts.partition !== undefined) {
+        throw new WharfError(ERR_CLI_USAGE, '--partition and --group do not go together: a group member reads the partitions the group assigns it');
+      }
+      await withClient(opts.bootstrap, (client) => (group === undefined ? consume(client, topic, from, opts) : consumeInGroup(client, topic, group, from, opts)));
     });
 }
 
@@ -86,89 +74,15 @@ async function consume(client: KafkaClient, topic: string, from: StartPosition, 
   if (from.kind === 'end' && process.stderr.isTTY && opts.count === undefined) {
     process.stderr.write(`waiting for new records in ${topic} (--from beginning shows the earlier ones); Ctrl-C to stop\n`);
   }
-  let printed = 0;
-  let printedBytes = 0;
-  const showProgress = opts.progress ?? (process.stderr.isTTY === true && process.stdout.isTTY !== true);
-  const meter = showProgress ? new ProgressMeter(process.stderr, 'consumed', () => ({ records: printed, bytes: printedBytes })).start() : null;
-  const stop = new StopSignal();
+  const output = new RecordOutput(topic, opts.format, opts.count, showProgressFor(opts.progress));
   try {
-    while (!stop.stopped) {
+    while (!output.stop.stopped) {
       const { records, highWatermarks } = await fetcher.fetch();
-      const chunks: (string | Buffer)[] = [];
-      for (const r of records) {
-        chunks.push(formatRecord(topic, r, opts.format));
-        printed += 1;
-        printedBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-        if (opts.count !== undefined && printed >= opts.count) {
-          stop.stop();
-          break;
-        }
-      }
-      if (chunks.length > 0) await stop.write(chunks);
-      if (opts.exitAtEnd === true && [...fetcher.nextOffsets].every(([p, next]) => next >= (highWatermarks.get(p) ?? 0))) stop.stop();
+      await output.print(records);
+      if (opts.exitAtEnd === true && [...fetcher.nextOffsets].every(([p, next]) => next >= (highWatermarks.get(p) ?? 0))) output.stop.stop();
     }
   } finally {
-    stop.dispose();
-    meter?.stop();
+    output.dispose();
   }
 }
 
-/** The first offset to read in each partition for --from. */
-async function startOffsets(client: KafkaClient, topic: string, partitions: readonly number[], from: StartPosition): Promise<Map<number, number>> {
-  const offsetsAt = async (timestamp: number): Promise<Map<number, number>> =>
-    new Map([...(await listOffsets(client, topic, partitions, timestamp))].map(([p, o]) => [p, o.offset]));
-  switch (from.kind) {
-    case 'beginning': return offsetsAt(EARLIEST_TIMESTAMP);
-    case 'end': return offsetsAt(LATEST_TIMESTAMP);
-    case 'time': {
-      const ends = await offsetsAt(LATEST_TIMESTAMP);
-      const found = await offsetsAt(from.timestampMs);
-      // -1: no record at or after that time yet, so start at the end and wait for one.
-      return new Map(partitions.map((p) => [p, found.get(p) === -1 ? (ends.get(p) ?? 0) : (found.get(p) ?? 0)]));
-    }
-    case 'offset': {
-      const starts = await offsetsAt(EARLIEST_TIMESTAMP);
-      const ends = await offsetsAt(LATEST_TIMESTAMP);
-      for (const p of partitions) {
-        const first = starts.get(p) ?? 0;
-        const end = ends.get(p) ?? 0;
-        if (from.offset < first || from.offset > end) {
-          const holds = end > first ? `holds offsets ${first} to ${end - 1}` : `is empty (its next offset is ${end})`;
-          throw new WharfError(ERR_CLI_USAGE, `offset ${from.offset} is outside ${topic} partition ${p}, which ${holds}; pick an offset in that range`
-            + `${partitions.length > 1 ? ' or one partition with --partition' : ''}, or use --from beginning|end`);
-        }
-      }
-      return new Map(partitions.map((p) => [p, from.offset]));
-    }
-  }
-}
-
-/**
- * Ctrl-C ends the command cleanly once the fetch in flight (at most its max wait) returns; a
- * second Ctrl-C exits at once. Writes wait for stdout to drain (a closed stdout exits, see
- * kafka-options.ts).
- */
-class StopSignal {
-  stopped = false;
-  private readonly onSigint = (): void => {
-    if (this.stopped) process.exit(130);
-    this.stop();
-  };
-
-  constructor() {
-    process.on('SIGINT', this.onSigint);
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-
-  async write(chunks: readonly (string | Buffer)[]): Promise<void> {
-    const data = chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
-    if (!process.stdout.write(data) && !this.stopped) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'close')]);
-  }
-
-  dispose(): void {
-    process.off('SIGINT', this.onSigint);
-  }
-}

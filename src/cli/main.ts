@@ -5,6 +5,7 @@ import { registerServe } from './serve-command.js';
 import { registerTopics } from './topics-command.js';
 import { registerProduce } from './produce-command.js';
 import { registerConsume } from './consume-command.js';
+import { registerGroups } from './groups-command.js';
 import { packageVersion } from '../util/package-version.js';
 
 export function buildProgram(): Command {
@@ -17,10 +18,13 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerProduce(program);
   registerConsume(program);
+  registerGroups(program);
   program.addHelpText('after', '\nExamples:\n  wharf serve                         start a broker with the defaults (data in ./data)\n  wharf serve --data-dir /var/lib/wharf --kafka-port 19092\n  wharf serve --config wharf.json     settings from a JSON file (flags and WHARF_* variables win)\n'
     + '  wharf topics create orders --partitions 3\n'
     + '  echo \'user-1:hello\' | wharf produce orders --key-separator :\n'
     + '  wharf consume orders --from beginning\n'
+    + '  wharf consume orders --group billing       read as a member of consumer group billing\n'
+    + '  wharf groups describe billing              members, committed offsets and lag\n'
     + '  (Kafka commands take --bootstrap HOST:PORT or WHARF_BOOTSTRAP, default localhost:9092; see docs/cli.md)\n');
   return program;
 }

@@ -75,4 +75,11 @@ const HINTS: Readonly<Record<string, { readonly text: string; readonly always: b
   INVALID_CONFIG: { text: 'see `wharf topics describe NAME` for the configs a topic has', always: false },
   LEADER_NOT_AVAILABLE: { text: 'the topic is being created; try again in a moment', always: false },
   POLICY_VIOLATION: { text: 'the broker refused the request by policy', always: false },
+  NON_EMPTY_GROUP: { text: 'the group still has active members: stop its consumers first (`wharf groups describe GROUP` lists them)', always: true },
+  GROUP_ID_NOT_FOUND: { text: 'see the groups there are with `wharf groups list`', always: true },
+  NOT_COORDINATOR: { text: 'the bootstrap broker does not coordinate this group; pass the coordinator\'s address with --bootstrap', always: true },
+  COORDINATOR_NOT_AVAILABLE: { text: 'the broker is starting or stopping; try again in a moment', always: false },
+  COORDINATOR_LOAD_IN_PROGRESS: { text: 'the broker is still loading committed offsets; try again in a moment', always: false },
+  INCONSISTENT_GROUP_PROTOCOL: { text: 'the group\'s members use an assignor this client does not offer (wharf offers range); use another group id', always: true },
+  GROUP_MAX_SIZE_REACHED: { text: 'the group has as many members as the broker allows (groupMaxSize)', always: true },
 };

@@ -2,15 +2,18 @@
 // ApiVersions answer: the highest version both sides know (kafkajs keeps this in one function
 // too). The client ranges below are what the schemas can encode and decode and what the tools
 // need: Produce 3+ and Fetch 4+ carry RecordBatch v2 only, ListOffsets 1+ answers one offset
-// per partition, CreateTopics 2+ and the rest are the versions Tier 1 brokers serve.
+// per partition, CreateTopics 2+ and the rest are the versions Tier 1 brokers serve. The group
+// APIs start where a null topic list (OffsetFetch 2) and a member id on commits (OffsetCommit 2)
+// exist; `wharf consume --group` sends JoinGroup, SyncGroup, Heartbeat and LeaveGroup.
 import { packageVersion } from '../util/package-version.js';
 import { KafkaCodecError } from '../protocols/kafka/codec/codec-error.js';
 import { decodeResponse } from '../protocols/kafka/messages.js';
 import { KafkaErrorCode } from '../protocols/kafka/error-codes.js';
 import type { ApiSchema, ResponseData } from '../protocols/kafka/schema/api-schema.js';
 import {
-  alterConfigsSchema, apiVersionsSchema, createPartitionsSchema, createTopicsSchema, deleteTopicsSchema, describeConfigsSchema, fetchSchema,
-  incrementalAlterConfigsSchema, listOffsetsSchema, metadataSchema, produceSchema,
+  alterConfigsSchema, apiVersionsSchema, createPartitionsSchema, createTopicsSchema, deleteGroupsSchema, deleteTopicsSchema, describeConfigsSchema,
+  describeGroupsSchema, fetchSchema, findCoordinatorSchema, heartbeatSchema, incrementalAlterConfigsSchema, joinGroupSchema, leaveGroupSchema,
+  listGroupsSchema, listOffsetsSchema, metadataSchema, offsetCommitSchema, offsetFetchSchema, produceSchema, syncGroupSchema,
 } from '../protocols/kafka/schema/index.js';
 import { checkErrorCode, ClientError, ClientErrorCode } from './client-errors.js';
 import type { KafkaConnection } from './connection.js';
@@ -37,6 +40,16 @@ export const CLIENT_APIS = {
   alterConfigs: clientApi(alterConfigsSchema, 0, 2),
   createPartitions: clientApi(createPartitionsSchema, 0, 2),
   incrementalAlterConfigs: clientApi(incrementalAlterConfigsSchema, 0, 1),
+  findCoordinator: clientApi(findCoordinatorSchema, 0, 3),
+  listGroups: clientApi(listGroupsSchema, 0, 3),
+  describeGroups: clientApi(describeGroupsSchema, 0, 5),
+  deleteGroups: clientApi(deleteGroupsSchema, 0, 2),
+  offsetFetch: clientApi(offsetFetchSchema, 2, 7),
+  offsetCommit: clientApi(offsetCommitSchema, 2, 8),
+  joinGroup: clientApi(joinGroupSchema, 0, 6),
+  syncGroup: clientApi(syncGroupSchema, 0, 4),
+  heartbeat: clientApi(heartbeatSchema, 0, 4),
+  leaveGroup: clientApi(leaveGroupSchema, 0, 4),
 } as const;
 
 export interface VersionRange {

@@ -43,6 +43,11 @@ export interface WharfConfig {
   maxMessageBytes: number;
   requestBytesMax: number;
   connectionsMax: number;
+  groupInitialRebalanceDelayMs: number;
+  groupMaxSize: number;
+  groupSessionTimeoutMinMs: number;
+  groupSessionTimeoutMaxMs: number;
+  offsetMetadataBytesMax: number;
 }
 
 const GIB = 1024 * 1024 * 1024;
@@ -95,6 +100,20 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Largest request a client may send; a larger size prefix closes the connection before the body is read (Kafka socket.request.max.bytes).' },
   { key: 'connectionsMax', flag: 'connections-max', env: 'WHARF_CONNECTIONS_MAX', kind: 'integer', defaultValue: 10_000, min: 1, max: 1_000_000,
     description: 'Client connections accepted at once per listener; further ones are closed at once and logged.' },
+  // Consumer groups (docs/consumer-groups.md). Defaults are the coordinator's own (GROUP_COORDINATOR_DEFAULTS).
+  { key: 'groupInitialRebalanceDelayMs', flag: 'group-initial-rebalance-delay-ms', env: 'WHARF_GROUP_INITIAL_REBALANCE_DELAY_MS', kind: 'duration',
+    defaultValue: 300, min: 0, max: 2 ** 31 - 1,
+    description: 'How long the first rebalance of an empty consumer group waits for more members, again while members keep arriving (Kafka group.initial.rebalance.delay.ms, default 3000 there; shorter here so a lone consumer starts fast).' },
+  { key: 'groupMaxSize', flag: 'group-max-size', env: 'WHARF_GROUP_MAX_SIZE', kind: 'integer', defaultValue: 1000, min: 1, max: 2 ** 31 - 1,
+    description: 'Most members one consumer group may have; further ones get GROUP_MAX_SIZE_REACHED (Kafka group.max.size).' },
+  { key: 'groupSessionTimeoutMinMs', flag: 'group-session-timeout-min-ms', env: 'WHARF_GROUP_SESSION_TIMEOUT_MIN_MS', kind: 'duration',
+    defaultValue: 6000, min: 1, max: 2 ** 31 - 1,
+    description: 'Shortest session timeout a group member may ask for; shorter gets INVALID_SESSION_TIMEOUT (Kafka group.min.session.timeout.ms).' },
+  { key: 'groupSessionTimeoutMaxMs', flag: 'group-session-timeout-max-ms', env: 'WHARF_GROUP_SESSION_TIMEOUT_MAX_MS', kind: 'duration',
+    defaultValue: 1_800_000, min: 1, max: 2 ** 31 - 1,
+    description: 'Longest session timeout a group member may ask for; must be at least groupSessionTimeoutMinMs (Kafka group.max.session.timeout.ms).' },
+  { key: 'offsetMetadataBytesMax', flag: 'offset-metadata-bytes-max', env: 'WHARF_OFFSET_METADATA_BYTES_MAX', kind: 'bytes', defaultValue: 4096, min: 0, max: 2 ** 31 - 1,
+    description: 'Longest metadata string a committed offset may carry; longer gets OFFSET_METADATA_TOO_LARGE (Kafka offset.metadata.max.bytes).' },
 ];
 
 export function defaultConfig(): WharfConfig {

@@ -55,7 +55,13 @@ export function loadConfig(sources: ConfigSources = {}): WharfConfig {
     else if (fromEnv !== undefined && fromEnv !== '') config[key.key] = parseConfigValue(key, fromEnv, key.env);
     else if (fromFile !== undefined) config[key.key] = parseConfigValue(key, fromFile, `${sources.configFile} key ${key.key}`);
   }
-  return config as unknown as WharfConfig;
+  const resolved = config as unknown as WharfConfig;
+  // Each key's own range is checked above; this pair also bounds each other.
+  if (resolved.groupSessionTimeoutMaxMs < resolved.groupSessionTimeoutMinMs) {
+    throw new WharfError(ERR_CONFIG_INVALID,
+      `groupSessionTimeoutMaxMs (${resolved.groupSessionTimeoutMaxMs}) is below groupSessionTimeoutMinMs (${resolved.groupSessionTimeoutMinMs}); raise the maximum or lower the minimum`);
+  }
+  return resolved;
 }
 
 export { ERR_CONFIG_INVALID };

@@ -1,7 +1,9 @@
 // Group commit. Appends made in the same turn of the event loop are queued and flushed together:
 // offsets are assigned in queue order by patching each batch's baseOffset in place (no
 // re-encoding), and the buffers go to the segment in writevs of at most WRITE_GROUP_BYTES_MAX
-// (one append may be larger), one after the other in the lane.
+// (one append may be larger), one after the other in the lane. Written runs are acknowledged once
+// the next writev is issued (or the flush task has nothing left to write), so the appends their
+// callers send next are CRC-checked while that writev is in flight.
 //
 // Under the `always` policy the fdatasync runs outside the lane, so the next group is written while
 // the previous one is synced (a pipeline). A written run is acknowledged only once an fdatasync
@@ -20,21 +22,14 @@
 // reopened. Roll, truncate, retention and close run in the lane after every written append was
 // acknowledged or failed (settleWritten), and wait for a sync in flight on a segment they change.
 import assert from 'node:assert';
-import { checkBatchAt, describeBatchCheck, BatchCheck } from '../records/batch-check.js';
-import {
-  BATCH_HEADER_BYTES,
-  BATCH_LENGTH_POS,
-  BATCH_LOG_OVERHEAD_BYTES,
-  batchLastOffsetDelta,
-  batchMaxTimestamp,
-  batchTotalBytes,
-  setBatchBaseOffset,
-} from '../records/batch-header.js';
+import { batchLastOffsetDelta, batchMaxTimestamp, batchTotalBytes, setBatchBaseOffset } from '../records/batch-header.js';
 import type { WharfError } from '../util/wharf-error.js';
+import { checkAppend } from './append-check.js';
 import { errorCode } from './file-io.js';
 import { RELATIVE_OFFSET_MAX } from './layout.js';
 import { LogErrorCode, logError } from './log-errors.js';
 import type { PartitionLogConfig } from './partition-log-config.js';
+import { PendingAppend, WrittenRun } from './pending-append.js';
 import type { Segment } from './segment.js';
 
 export interface AppendResult {
@@ -54,82 +49,20 @@ export interface AppenderHost {
   onHighWatermark(highWatermark: number): void;
 }
 
-class PendingAppend {
-  readonly buf: Buffer;
-  readonly offsetCount: number;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (err: Error) => void;
-  baseOffset = -1;
-  lastOffset = -1;
-
-  constructor(buf: Buffer, offsetCount: number, resolve: (result: AppendResult) => void, reject: (err: Error) => void) {
-    this.buf = buf;
-    this.offsetCount = offsetCount;
-    this.resolve = resolve;
-    this.reject = reject;
-  }
-}
-
 /**
- * Checks that `buf` is one or more whole, valid v2 batches (CRC included) and returns how many
- * offsets they take, or the error to reject the append with.
- */
-export function checkAppend(buf: Buffer, batchBytesMax: number): number | WharfError {
-  if (buf.length === 0) return logError(LogErrorCode.CORRUPT_BATCH, 'append holds no batch; send one or more RecordBatch v2 batches');
-  if (buf.length > batchBytesMax) {
-    return logError(LogErrorCode.BATCH_TOO_LARGE, `append of ${buf.length} bytes is larger than batchBytesMax (${batchBytesMax}); send smaller batches or raise the limit`);
-  }
-  let offsets = 0;
-  let pos = 0;
-  while (pos < buf.length) {
-    const total = checkBatchAt(buf, pos, buf.length, batchBytesMax, true);
-    if (total < 0) {
-      if (total === BatchCheck.BAD_LENGTH && buf.length - pos >= BATCH_HEADER_BYTES && buf.readInt32BE(pos + BATCH_LENGTH_POS) + BATCH_LOG_OVERHEAD_BYTES > batchBytesMax) {
-        return logError(LogErrorCode.BATCH_TOO_LARGE, `batch at byte ${pos} is larger than batchBytesMax (${batchBytesMax}); send smaller batches or raise the limit`);
-      }
-      return logError(LogErrorCode.CORRUPT_BATCH, `batch at byte ${pos} of the append is invalid: ${describeBatchCheck(total)}; nothing was appended, resend valid RecordBatch v2 bytes`);
-    }
-    offsets += batchLastOffsetDelta(buf, pos) + 1;
-    pos += total;
-  }
-  return offsets;
-}
-
-/**
- * Bytes of one writev, unless a single append is larger. Smaller writes let the acknowledgements of
- * one part of a large group arrive while the next part is written, so the CRC checks of the appends
- * that follow overlap that write; under `always` the first part's fdatasync overlaps it too.
+ * Bytes of one writev, unless a single append is larger. A large group is written in parts, so the
+ * appends acknowledged after one part are sent again and CRC-checked while the next part is
+ * written, and under `always` the fdatasync of one part overlaps the write of the next. Measured in
+ * docs/benchmarks.md (2 and 4 MiB did better than no cap; 4 MiB is kept).
  */
 export const WRITE_GROUP_BYTES_MAX = 4 * 1024 * 1024;
 
 /**
- * Runs one flush task of the lane writes at most, when appends keep arriving while it writes (the
- * appends queued when it starts are always written whole); later ones wait for the next task, so
+ * Writevs one flush task of the lane issues at most while appends keep arriving during it (what
+ * was queued when it started is always written whole); the rest waits for the next flush task, so
  * roll, truncate and close get their turn.
  */
 const FLUSH_TASK_RUNS_MAX = 8;
-
-/** Appends group[from..to) written to `segment`, ending at `endBytes`, waiting for their acknowledgement. */
-class WrittenRun {
-  readonly segment: Segment;
-  readonly endBytes: number;
-  readonly nextOffset: number;
-  readonly group: PendingAppend[];
-  readonly from: number;
-  readonly to: number;
-  /** `always`: acknowledged once segment.syncedBytes reaches endBytes. */
-  readonly syncRequired: boolean;
-
-  constructor(segment: Segment, endBytes: number, nextOffset: number, group: PendingAppend[], from: number, to: number, syncRequired: boolean) {
-    this.segment = segment;
-    this.endBytes = endBytes;
-    this.nextOffset = nextOffset;
-    this.group = group;
-    this.from = from;
-    this.to = to;
-    this.syncRequired = syncRequired;
-  }
-}
 
 export class Appender {
   private readonly host: AppenderHost;
@@ -140,7 +73,7 @@ export class Appender {
   private closed = false;
   private intervalTimer: ReturnType<typeof setInterval> | null = null;
   private intervalSyncRunning = false;
-  /** A lane task other than a flush is running (roll, truncate, retention, close): the timer skips its sync. */
+  /** roll, truncate, deleteRecordsBefore or retention is running (exclusiveSettled): the timer starts no sync. */
   private mutating = false;
   /** Written runs not yet acknowledged, oldest first: `written[writtenHead..]`. */
   private written: Array<WrittenRun | undefined> = [];
@@ -299,6 +232,7 @@ export class Appender {
       }
       if (this.failure !== null) for (let k = i; k < group.length; k++) group[k]?.reject(this.failure);
     }
+    this.acknowledgeDurable();
   }
 
   /**
@@ -311,8 +245,9 @@ export class Appender {
     const now = this.host.nowMs();
     let segment = this.host.activeSegment();
     if (this.needsRoll(segment, first, now)) {
+      this.acknowledgeDurable();
       segment = await this.guard('roll', () => this.host.rollLocked());
-      this.acknowledgeSynced(); // the sealed segment is synced: its runs go before anything in the new one
+      this.acknowledgeDurable(); // the sealed segment is synced: its runs go before anything in the new one
     }
     const buffers: Buffer[] = [];
     let bytes = 0;
@@ -330,14 +265,18 @@ export class Appender {
     if (segment.firstAppendMs < 0) segment.firstAppendMs = now;
     this.appendedOffset = next;
     this.assertOrder();
-    await this.guard('write', () => segment.write(buffers, bytes, next));
+    const writing = this.guard('write', () => segment.write(buffers, bytes, next));
+    // With this writev issued, acknowledge the runs written before it: their appenders' next
+    // appends are CRC-checked while it is in flight (flushLocked acknowledges the last run).
+    this.acknowledgeDurable();
+    await writing;
     this.writtenOffset = next;
     this.assertOrder();
     // A sync that failed meanwhile (interval timer, the pipeline) failed the log: these are not acknowledged.
     if (this.failure !== null) throw this.failure;
-    this.written.push(new WrittenRun(segment, segment.sizeBytes, next, group, i, j, config.flushPolicy.kind === 'always'));
-    this.acknowledgeSynced();
-    if (this.writtenHead < this.written.length && this.syncLoop === null) this.startSyncLoop();
+    const syncRequired = config.flushPolicy.kind === 'always';
+    this.written.push(new WrittenRun(segment, segment.sizeBytes, next, group, i, j, syncRequired));
+    if (syncRequired && this.syncLoop === null) this.startSyncLoop();
     return j;
   }
 
@@ -350,7 +289,7 @@ export class Appender {
    * Acknowledges the written runs, oldest first, up to the first one still waiting for its
    * fdatasync, and moves durableOffset (the high watermark) and the visible bytes with them.
    */
-  private acknowledgeSynced(): void {
+  private acknowledgeDurable(): void {
     if (this.failure !== null) return;
     let acknowledged = false;
     while (this.writtenHead < this.written.length) {
@@ -385,10 +324,11 @@ export class Appender {
     await Promise.resolve(); // this.syncLoop is set before the loop can end
     try {
       for (;;) {
+        // Acknowledges what is synced (and any run that needs no sync), so the oldest left needs this segment synced.
+        this.acknowledgeDurable();
         const run = this.written[this.writtenHead];
         if (run === undefined || this.failure !== null) break;
         await this.guard('fdatasync', () => run.segment.datasync());
-        this.acknowledgeSynced();
       }
     } catch {
       // guard() put the log in the failed state, which failed every written and queued append.

@@ -1,8 +1,9 @@
 // kafkajs against a Wharf broker. kafkajs has no consumer without a consumer group (its
-// consumer requires groupId, protocol-matrix §1.3 row b), and group APIs are a later issue, so
-// reading back uses kafkajs's own cluster and broker objects: its Fetch v11 encoder and decoder
-// (READ_COMMITTED, kafkajs's default, G15) without the group machinery. Those objects are
-// internal; kafkajs keeps the factory under a private symbol of the Kafka instance.
+// consumer requires groupId, protocol-matrix §1.3 row b), so to read a partition exactly (from
+// offset 0 to a given end) the tests use kafkajs's own cluster and broker objects: its Fetch v11
+// encoder and decoder (READ_COMMITTED, kafkajs's default, G15) without the group machinery (the
+// group consumer is tested in groups-kafkajs.test.ts). Those objects are internal; kafkajs keeps
+// the factory under a private symbol of the Kafka instance.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -9,11 +9,14 @@
 //   a null value is a tombstone.
 //
 // str16/str32: int16/int32 length then UTF-8; nstr32: length -1 for null; bytes32: int32 length.
-// Sizes are computed first and each buffer allocated once. Decoding is bounded: every length is
-// checked against the bytes left. An unknown kind or version is WHARF_ERR_OFFSETS_LOG_FORMAT (a
+// Sizes are computed first and each buffer allocated once. Decoding is bounded by the records
+// codec's BoundedReader (every length checked against the bytes left), the one bounded cursor
+// Wharf keeps for stored bytes. An unknown kind or version is WHARF_ERR_OFFSETS_LOG_FORMAT (a
 // newer Wharf wrote it); anything else that does not fit is WHARF_ERR_OFFSETS_LOG_CORRUPT.
 import { strict as assert } from 'node:assert';
-import { isSafeInt64, readInt64, writeInt64 } from '../../records/int64.js';
+import { BoundedReader } from '../../records/bounded-reader.js';
+import { writeInt64 } from '../../records/int64.js';
+import { RecordsErrorCode, isRecordsError } from '../../records/records-error.js';
 import { GroupErrorCode, groupError } from './group-errors.js';
 import type { OffsetStoreEntry, OffsetValue, StoredGroup, StoredMember } from './offset-store.js';
 
@@ -113,48 +116,60 @@ function encodeGroupValue(g: StoredGroup): Buffer {
   return w.done();
 }
 
+/**
+ * The records codec's BoundedReader over one key or value, with the offsets log's own failure:
+ * every cut-short length, negative length or out-of-range int64 (RecordsError) becomes
+ * WHARF_ERR_OFFSETS_LOG_CORRUPT naming the record part, so replay reports what to do about the
+ * offsets log rather than about a record batch.
+ */
 class Reader {
-  private pos = 0;
-  constructor(private readonly buf: Buffer, private readonly what: string) {}
+  private readonly r: BoundedReader;
+  constructor(buf: Buffer, private readonly what: string) {
+    this.r = new BoundedReader(buf, 0, buf.length, RecordsErrorCode.CORRUPT);
+  }
   fail(problem: string): never {
     throw groupError(GroupErrorCode.OFFSETS_LOG_CORRUPT, `offsets log ${this.what}: ${problem}; restore the offsets log from a backup, or remove it to forget committed offsets`);
   }
-  private need(n: number, field: string): void {
-    if (n < 0 || this.pos + n > this.buf.length) this.fail(`${field} runs past the record's ${this.buf.length} bytes`);
+  /** Rethrows the records codec's RecordsError as this log's error; anything else is a bug and passes. */
+  private translate(err: unknown): never {
+    if (isRecordsError(err)) this.fail(err.message);
+    throw err;
   }
   int16(field: string): number {
-    this.need(2, field);
-    const v = this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
+    try {
+      return this.r.int16(field);
+    } catch (err) {
+      return this.translate(err);
+    }
   }
   int32(field: string): number {
-    this.need(4, field);
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    try {
+      return this.r.int32(field);
+    } catch (err) {
+      return this.translate(err);
+    }
   }
   int64(field: string): number {
-    this.need(8, field);
-    if (!isSafeInt64(this.buf, this.pos)) this.fail(`${field} is outside ±2^53`);
-    const v = readInt64(this.buf, this.pos);
-    this.pos += 8;
-    return v;
+    try {
+      return this.r.int64(field);
+    } catch (err) {
+      return this.translate(err);
+    }
   }
   str16(field: string): string {
-    const n = this.int16(field);
-    this.need(n, field);
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
-    this.pos += n;
-    return s;
+    try {
+      return this.r.utf8(this.r.int16(field), field);
+    } catch (err) {
+      return this.translate(err);
+    }
   }
   nstr32(field: string): string | null {
-    const n = this.int32(field);
-    if (n === -1) return null;
-    this.need(n, field);
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
-    this.pos += n;
-    return s;
+    try {
+      const n = this.r.int32(field);
+      return n === -1 ? null : this.r.utf8(n, field);
+    } catch (err) {
+      return this.translate(err);
+    }
   }
   str32(field: string): string {
     const s = this.nstr32(field);
@@ -162,15 +177,19 @@ class Reader {
   }
   /** A copy, so the replayed group does not pin the segment read buffer. */
   bytes32(field: string): Buffer {
-    const n = this.int32(field);
-    this.need(n, field);
-    const copy = Buffer.allocUnsafeSlow(n);
-    this.buf.copy(copy, 0, this.pos, this.pos + n);
-    this.pos += n;
+    let view: Buffer;
+    try {
+      view = this.r.bytes(this.r.int32(field), field);
+    } catch (err) {
+      return this.translate(err);
+    }
+    const copy = Buffer.allocUnsafeSlow(view.length);
+    view.copy(copy);
     return copy;
   }
   end(): void {
-    if (this.pos !== this.buf.length) this.fail(`${this.buf.length - this.pos} bytes follow the last field`);
+    const left = this.r.remaining();
+    if (left !== 0) this.fail(`${left} bytes follow the last field`);
   }
 }
 

@@ -3,6 +3,7 @@
 // codes here and nowhere else. Log codes are spelled out because protocols/ may not import log/
 // (docs/errors.md lists each code).
 import { BrokerErrorCode } from '../../broker/broker-errors.js';
+import { ProducerErrorCode } from '../../broker/producer-errors.js';
 import { ERR_INVALID_CONFIG } from '../../broker/topic-config.js';
 import { RecordsErrorCode } from '../../records/records-error.js';
 import { isWharfError } from '../../util/wharf-error.js';
@@ -16,6 +17,12 @@ const TABLE: ReadonlyMap<string, number> = new Map<string, number>([
   [BrokerErrorCode.INVALID_PARTITIONS, KafkaErrorCode.INVALID_PARTITIONS],
   [BrokerErrorCode.MESSAGE_TOO_LARGE, KafkaErrorCode.MESSAGE_TOO_LARGE],
   [ERR_INVALID_CONFIG, KafkaErrorCode.INVALID_CONFIG],
+  // Idempotent producers (KIP-98), the codes Kafka's Produce answers for each (§1.7 G16).
+  [ProducerErrorCode.OUT_OF_ORDER_SEQUENCE, KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER],
+  [ProducerErrorCode.INVALID_PRODUCER_EPOCH, KafkaErrorCode.INVALID_PRODUCER_EPOCH],
+  [ProducerErrorCode.UNKNOWN_PRODUCER_ID, KafkaErrorCode.UNKNOWN_PRODUCER_ID],
+  [ProducerErrorCode.INVALID_PRODUCER_BATCH, KafkaErrorCode.INVALID_RECORD],
+  [ProducerErrorCode.TRANSACTIONAL_BATCH, KafkaErrorCode.INVALID_TXN_STATE],
   // Log (src/log/log-errors.ts).
   ['WHARF_ERR_CORRUPT_BATCH', KafkaErrorCode.CORRUPT_MESSAGE],
   ['WHARF_ERR_BATCH_TOO_LARGE', KafkaErrorCode.MESSAGE_TOO_LARGE],

@@ -171,7 +171,7 @@ test('every --compression and --acks setting reaches the broker and reads back',
   }
 });
 
-test('errors say what to do: no broker, unknown topic, groups not yet supported', { timeout: 60_000 }, async (t) => {
+test('errors say what to do: no broker, unknown topic, --group with --partition', { timeout: 60_000 }, async (t) => {
   const noBroker = await wharf(['topics', 'list', '--bootstrap', '127.0.0.1:1']);
   assert.equal(noBroker.code, 1);
   assert.match(noBroker.stderr, /cannot connect to 127\.0\.0\.1:1 \(ECONNREFUSED\): is `wharf serve` running\? pass --bootstrap HOST:PORT or set WHARF_BOOTSTRAP \[WHARF_ERR_CLIENT_CONNECT\]/);
@@ -188,7 +188,10 @@ test('errors say what to do: no broker, unknown topic, groups not yet supported'
   assert.match(unknown.stderr, /looking up topic nope failed with UNKNOWN_TOPIC_OR_PARTITION; .*wharf topics create NAME/);
   const group = await wharf(['consume', 'nope', '--group', 'g', '--bootstrap', broker.bootstrap]);
   assert.equal(group.code, 1);
-  assert.match(group.stderr, /--group is not available yet: consumer groups come with Wharf's consumer-group support/);
+  assert.match(group.stderr, /looking up topic nope failed with UNKNOWN_TOPIC_OR_PARTITION/, 'a group member of a missing topic fails before joining');
+  const groupAndPartition = await wharf(['consume', 'made-via-env', '--group', 'g', '--partition', '0', '--bootstrap', broker.bootstrap]);
+  assert.equal(groupAndPartition.code, 1);
+  assert.match(groupAndPartition.stderr, /--partition and --group do not go together/);
   const noAutoCreate = await wharf(['produce', 'nope', '--bootstrap', broker.bootstrap], 'x\n');
   assert.equal(noAutoCreate.code, 1);
   assert.match(noAutoCreate.stderr, /topic nope, which the broker did not create \(its automatic topic creation is off\), failed with UNKNOWN_TOPIC_OR_PARTITION/);

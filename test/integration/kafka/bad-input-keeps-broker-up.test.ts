@@ -56,7 +56,7 @@ test('hostile frames close only their own connection, with one log line each', {
     { name: 'an HTTP request on the Kafka port', bytes: Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), code: 'WHARF_ERR_KAFKA_FRAME_TOO_LARGE' },
     { name: 'a frame shorter than a request header', bytes: frame(Buffer.from([0, 3, 0])), code: 'WHARF_ERR_KAFKA_MALFORMED' },
     { name: 'an unknown api key', bytes: frame(header(999, 0, 7)) },
-    { name: 'an api Wharf does not serve yet (JoinGroup)', bytes: frame(header(11, 2, 8)) },
+    { name: 'an api Wharf does not serve yet (SaslHandshake)', bytes: frame(header(17, 1, 8)) },
     { name: 'a version Wharf does not serve (Metadata v12)', bytes: frame(header(3, 12, 9)) },
     { name: 'a truncated Metadata v4 body', bytes: frame(Buffer.concat([header(3, 4, 10), Buffer.from([0, 0, 0, 5, 0, 3])])), code: 'WHARF_ERR_KAFKA_MALFORMED' },
     { name: 'random bytes in a well-sized frame', bytes: frame(Buffer.from('7f12ab9f77e1c0ffee00112233445566778899', 'hex')) },

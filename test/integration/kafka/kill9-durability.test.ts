@@ -1,8 +1,8 @@
 // Durability through the protocol (ARCHITECTURE "Durability contract"): a real client produces
 // with acks=all while the broker is killed with SIGKILL and restarted on the same port several
 // times. Every message the client saw acknowledged must be read back afterwards, at the offset it
-// was acknowledged with and byte for byte. The producer is not idempotent (Wharf does not serve
-// InitProducerId yet), so a retried message may also appear a second time; that is allowed.
+// was acknowledged with and byte for byte. The producer is not idempotent (idempotent retries are
+// tested in idempotent-*.test.ts), so a retried message may also appear a second time; that is allowed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDataDir } from '../../helpers/broker-process.js';

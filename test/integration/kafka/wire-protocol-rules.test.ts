@@ -30,8 +30,9 @@ test('ApiVersions advertises exactly the served APIs and ranges, at v0 and at fl
   const client = await WireClient.connect(broker.port);
   t.after(() => client.close());
   const expected = [
-    [0, 0, 7], [1, 4, 11], [2, 1, 2], [3, 0, 4], [10, 0, 1], [18, 0, 3], [19, 2, 3], [20, 1, 1],
-    [32, 1, 1], [33, 0, 1], [37, 0, 1], [44, 0, 1], [60, 0, 0],
+    [0, 0, 7], [1, 4, 11], [2, 1, 2], [3, 0, 4], [8, 2, 7], [9, 1, 5], [10, 0, 1], [11, 0, 5], [12, 0, 3], [13, 0, 3], [14, 0, 3],
+    [15, 0, 4], [16, 0, 2], [18, 0, 3], [19, 2, 3], [20, 1, 1], [22, 0, 1], [32, 1, 1], [33, 0, 1], [37, 0, 1], [42, 0, 1], [44, 0, 1],
+    [47, 0, 0], [60, 0, 0],
   ].map(([apiKey, minVersion, maxVersion]) => ({ apiKey, minVersion, maxVersion }));
   for (const version of [0, 1, 2, 3]) {
     const res = await client.request(apiVersionsSchema, version, { clientSoftwareName: 'wire', clientSoftwareVersion: '1' });

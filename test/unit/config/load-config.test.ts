@@ -70,3 +70,9 @@ test('every setting has a flag, a WHARF_ variable and a description', () => {
     flags.add(k.flag);
   }
 });
+
+test('the group session timeout bounds are checked against each other', () => {
+  assert.equal(loadConfig({ env: { WHARF_GROUP_SESSION_TIMEOUT_MIN_MS: '1s', WHARF_GROUP_SESSION_TIMEOUT_MAX_MS: '1s' } }).groupSessionTimeoutMaxMs, 1000);
+  assert.throws(() => loadConfig({ flags: { groupSessionTimeoutMinMs: '10s', groupSessionTimeoutMaxMs: '5s' } }),
+    (err) => isWharfError(err, 'WHARF_ERR_CONFIG_INVALID') && /groupSessionTimeoutMaxMs \(5000\) is below groupSessionTimeoutMinMs \(10000\)/.test((err as Error).message));
+});

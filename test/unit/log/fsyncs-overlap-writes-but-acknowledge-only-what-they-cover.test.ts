@@ -260,3 +260,21 @@ test('one append larger than the writev cap is written whole', async () => {
   assert.equal(io.countSuffix('writev', '.log'), 1);
   await log.close();
 });
+
+test('never: a written run is acknowledged once the next writev is issued, so the next appends are checked during it', async () => {
+  const io = new CountingFileIO(new MemoryFileIO());
+  const log = await openLog(io, DIR, { config: { flushPolicy: { kind: 'never' } } });
+  io.reset();
+  const size = Math.ceil((WRITE_GROUP_BYTES_MAX * 3) / 4);
+  const writesSeenAtAck: number[] = [];
+  const appends = [0, 1, 2].map(() =>
+    log.append(makeBatch({ records: 1, valueBytes: size })).then((r) => {
+      writesSeenAtAck.push(io.countSuffix('writev', '.log'));
+      return r;
+    }),
+  );
+  await Promise.all(appends);
+  assert.deepEqual(writesSeenAtAck, [2, 3, 3], 'run 1 acknowledged with run 2 in flight, run 2 with run 3; run 3 when the flush ends');
+  assert.equal(log.highWatermark, 3);
+  await log.close();
+});

@@ -1,6 +1,7 @@
-// FindCoordinator (key 10), versions 0–1. A single node coordinates every group and transaction,
-// so the answer is always this node. Clients probe it before group APIs exist: v0 in range opens
-// librdkafka's LZ4 and group-coordinator gates (protocol-matrix §1.6-B), and kafka-python sends v0.
+// FindCoordinator (key 10), versions 0–1. A single node coordinates every group (broker.groups)
+// and would coordinate every transaction, so the answer is always this node, whatever the key
+// type. v0 in range opens librdkafka's LZ4 and group-coordinator gates (protocol-matrix §1.6-B),
+// and kafka-python sends v0.
 import { KafkaErrorCode } from '../error-codes.js';
 import { findCoordinatorSchema } from '../schema/find-coordinator.js';
 import { defineHandler } from './handler.js';

@@ -7,6 +7,12 @@
 // checks the CRC (G7), patches base offsets in place and appends; the log owns the bytes from
 // then on. acks 0, 1 and -1 all wait for the flush policy (a single node is every replica), but
 // acks=0 sends nothing back (G8), or closes the connection when a partition failed.
+//
+// Idempotent producers (KIP-98): a batch with a producer id is checked against the partition's
+// producer state in the same synchronous step that hands it to the log (produceToPartition), so
+// pipelined requests (up to 5, G16) are checked in request order. A retried duplicate is answered
+// NONE with its original base offset; sequence and epoch errors come back per partition through
+// broker-error-map.ts (OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, …).
 import { produceToPartition, type ProduceResult } from '../../../broker/topic-data.js';
 import { validateTopicName } from '../../../broker/topics.js';
 import { kafkaErrorFor } from '../broker-error-map.js';

@@ -23,6 +23,7 @@ import { listGroupsSchema } from './list-groups.js';
 import { listOffsetsSchema } from './list-offsets.js';
 import { metadataSchema } from './metadata.js';
 import { offsetCommitSchema } from './offset-commit.js';
+import { offsetDeleteSchema } from './offset-delete.js';
 import { offsetFetchSchema } from './offset-fetch.js';
 import { produceSchema } from './produce.js';
 import { saslAuthenticateSchema, saslHandshakeSchema } from './sasl.js';
@@ -32,7 +33,7 @@ export {
   addOffsetsToTxnSchema, addPartitionsToTxnSchema, alterConfigsSchema, apiVersionsSchema, createPartitionsSchema, createTopicsSchema, deleteGroupsSchema,
   deleteTopicsSchema, describeClusterSchema, describeConfigsSchema, describeGroupsSchema, endTxnSchema, fetchSchema, findCoordinatorSchema, heartbeatSchema,
   incrementalAlterConfigsSchema, initProducerIdSchema, joinGroupSchema, leaveGroupSchema, listGroupsSchema, listOffsetsSchema, metadataSchema, offsetCommitSchema,
-  offsetFetchSchema, produceSchema, saslAuthenticateSchema, saslHandshakeSchema, syncGroupSchema, txnOffsetCommitSchema,
+  offsetDeleteSchema, offsetFetchSchema, produceSchema, saslAuthenticateSchema, saslHandshakeSchema, syncGroupSchema, txnOffsetCommitSchema,
 };
 
 /** All declared schemas, ordered by api key. */
@@ -40,5 +41,5 @@ export const API_SCHEMAS: readonly ApiSchema[] = [
   produceSchema, fetchSchema, listOffsetsSchema, metadataSchema, offsetCommitSchema, offsetFetchSchema, findCoordinatorSchema, joinGroupSchema, heartbeatSchema,
   leaveGroupSchema, syncGroupSchema, describeGroupsSchema, listGroupsSchema, saslHandshakeSchema, apiVersionsSchema, createTopicsSchema, deleteTopicsSchema,
   initProducerIdSchema, addPartitionsToTxnSchema, addOffsetsToTxnSchema, endTxnSchema, txnOffsetCommitSchema, describeConfigsSchema, alterConfigsSchema,
-  saslAuthenticateSchema, createPartitionsSchema, deleteGroupsSchema, incrementalAlterConfigsSchema, describeClusterSchema,
+  saslAuthenticateSchema, createPartitionsSchema, deleteGroupsSchema, incrementalAlterConfigsSchema, offsetDeleteSchema, describeClusterSchema,
 ];

@@ -39,7 +39,7 @@ def produce(bootstrap, topic, count, codec):
 
 def produce_forever(bootstrap, topic, count):
     # Retries ride out broker restarts; a short backoff keeps the test fast. Not idempotent
-    # (Wharf does not serve InitProducerId yet), so a retry may store a message twice.
+    # (confluent_kafka_idempotent.py is), so a retry may store a message twice.
     p = Producer({'bootstrap.servers': bootstrap, 'acks': 'all', 'linger.ms': 2, 'message.timeout.ms': 60000,
                   'retry.backoff.ms': 50, 'reconnect.backoff.ms': 20, 'reconnect.backoff.max.ms': 200,
                   'socket.timeout.ms': 5000, 'compression.type': 'lz4'})

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeadlineQueue, type TimerDriver } from '../../../../src/broker/groups/deadline-queue.js';
-import { ManualTime } from '../../../../src/broker/groups/index.js';
+import { GroupCoordinator, GroupError, ManualTime, MemoryOffsetStore } from '../../../../src/broker/groups/index.js';
 import { seededRandom } from '../../../../src/log/memory-file-io.js';
 
 /** ManualTime's driver, counting how many timers are armed at once. */
@@ -72,4 +72,15 @@ test('a deadline scheduled from inside a firing one, earlier than the armed time
   queue.close();
   time.advance(2000);
   assert.deepEqual(log, ['a@100', 'c@150'], 'close drops what is left');
+});
+
+test('with the real clock and timers (the broker default), a join completes once the initial delay passes', async () => {
+  const coordinator = await GroupCoordinator.open(new MemoryOffsetStore(), { initialRebalanceDelayMs: 0 });
+  const result = await coordinator.joinGroup({
+    groupId: 'g', memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+    sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000, requireKnownMemberId: false, clientId: 'real', clientHost: '/127.0.0.1',
+  });
+  assert.equal(result.error, GroupError.NONE);
+  assert.equal(result.generationId, 1);
+  await coordinator.close();
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_SCHEMAS } from '../../../../src/protocols/kafka/schema/index.js';
+import { CONSUMER_PROTOCOL_MESSAGES } from '../../../../src/protocols/kafka/schema/consumer-protocol.js';
 import { inRange, versionRange, type StructFields, type VersionRange } from '../../../../src/protocols/kafka/schema/fields.js';
 
 const DIR = process.env['KAFKA_MESSAGE_JSON_DIR'];
@@ -109,4 +110,20 @@ test('every schema matches Kafka\'s message JSON in every declared version', { s
     }
   }
   assert.ok(checked > 300);
+});
+
+test('the consumer protocol\'s data messages match Kafka\'s JSON in every version', { skip: DIR === undefined && 'set KAFKA_MESSAGE_JSON_DIR to <kafka>/clients/src/main/resources/common/message' }, () => {
+  for (const message of CONSUMER_PROTOCOL_MESSAGES) {
+    const json = parseJson(join(DIR as string, `${message.name}.json`));
+    assert.deepEqual(range(json.validVersions), { min: 0, max: message.versionMax }, `${message.name} versions`);
+    assert.equal(json.flexibleVersions, 'none');
+    const common = new Map((json.commonStructs ?? []).map((c) => [c.name, c.fields]));
+    for (let v = 0; v <= message.versionMax; v++) {
+      const kafka: Flat[] = [];
+      const wharf: Flat[] = [];
+      flattenKafka(json.fields, common, v, '', kafka);
+      flattenWharf(message.fields, v, '', wharf);
+      assert.deepEqual(wharf, kafka, `${message.name} v${v}`);
+    }
+  }
 });

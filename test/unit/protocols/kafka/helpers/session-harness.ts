@@ -44,7 +44,11 @@ export async function sessionHarness(t: TestContext): Promise<Harness> {
   const logger = pino({ level: 'debug' }, sink);
   const config = { ...defaultConfig(), dataDir: dir };
   const broker = await Broker.open({ ...config, logger });
+  // The group coordinator's timers are unref'd (a broker process is kept alive by its listening
+  // socket); in-memory sessions have none, so hold the event loop open while the test runs.
+  const keepAlive = setInterval(() => undefined, 60_000);
   t.after(async () => {
+    clearInterval(keepAlive);
     await broker.close();
     await rm(dir, { recursive: true, force: true });
   });
