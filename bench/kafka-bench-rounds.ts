@@ -19,7 +19,8 @@ export interface BenchOptions {
   sizes: number[];
   acks: Acks[];
   clients: Array<'librdkafka' | 'kafkajs'>;
-  rdkafkaProducer: Client;
+  /** Per size, in --sizes order, like records. */
+  rdkafkaProducer: Client[];
   rdkafkaConsumer: Client;
   records: number[];
   kafkajsRecords: number[];
@@ -107,7 +108,7 @@ async function runProduce(round: Round, out: Row[]): Promise<void> {
   const plan: Array<{ client: Client; size: number; acks: Acks; records: number }> = [];
   for (const [i, size] of o.sizes.entries()) {
     for (const acks of o.acks) {
-      if (o.clients.includes('librdkafka')) plan.push({ client: o.rdkafkaProducer, size, acks, records: o.records[i] ?? 0 });
+      if (o.clients.includes('librdkafka')) plan.push({ client: o.rdkafkaProducer[i] ?? 'kcat', size, acks, records: o.records[i] ?? 0 });
       if (o.clients.includes('kafkajs')) plan.push({ client: 'kafkajs', size, acks, records: o.kafkajsRecords[i] ?? 0 });
     }
   }
@@ -128,15 +129,16 @@ async function runProduce(round: Round, out: Row[]): Promise<void> {
 
 async function runConsume(round: Round, out: Row[]): Promise<void> {
   const { o, cases } = round;
-  const plan: Array<{ client: Client; size: number; records: number }> = [];
+  const plan: Array<{ client: Client; size: number; records: number; producer: Client }> = [];
   for (const [i, size] of o.sizes.entries()) {
-    if (o.clients.includes('librdkafka')) plan.push({ client: o.rdkafkaConsumer, size, records: o.records[i] ?? 0 });
-    if (o.clients.includes('kafkajs')) plan.push({ client: 'kafkajs', size, records: o.kafkajsRecords[i] ?? 0 });
+    const producer = o.rdkafkaProducer[i] ?? 'kcat';
+    if (o.clients.includes('librdkafka')) plan.push({ client: o.rdkafkaConsumer, size, records: o.records[i] ?? 0, producer });
+    if (o.clients.includes('kafkajs')) plan.push({ client: 'kafkajs', size, records: o.kafkajsRecords[i] ?? 0, producer });
   }
   const acks = o.acks[0] ?? '1';
   for (const [k, p] of plan.entries()) {
     // Every consumer reads the single-partition topic the librdkafka producer wrote this round.
-    const topic = cases.produceTopic(o.rdkafkaProducer, p.size, acks, 1);
+    const topic = cases.produceTopic(p.producer, p.size, acks, 1);
     const label = `[${round.tag}consume ${k + 1}/${plan.length}] ${CLIENT_NAMES[p.client]}, ${sizeName(p.size)} from ${topic}`;
     progress(`${label} …`);
     const row = await cases.consume(p.client, topic, p.size, p.records, 1);

@@ -4,9 +4,9 @@
 //   1. the machine: raw sequential writes (dd bs=1M conv=fdatasync, on the data directory's
 //      filesystem) and loopback TCP bandwidth (Node sender → Node sink process);
 //   2. produce throughput of 100 B and 1 KiB records, acks=1 and acks=all, from a librdkafka client
-//      (kcat -P from a pre-generated file by default, or confluent-kafka) and from kafkajs (batches,
-//      several sends in flight); where a client process may be the bottleneck, two client
-//      processes run side by side;
+//      (by default the one that needs less CPU per MB at that size: kcat -P from a pre-generated
+//      file for 100 B, confluent-kafka for 1 KiB) and from kafkajs (batches, several sends in
+//      flight); where a client process may be the bottleneck, two client processes run side by side;
 //   3. consume throughput from the page cache: librdkafka (kcat -C by default) and kafkajs (its
 //      own Fetch, since its consumer needs consumer groups);
 //   4. produce latency p50/p99/p99.9 at a fixed rate (10,000 1 KiB records/s, acks=all,
@@ -33,7 +33,7 @@ const FLAGS = {
   sizes: { type: 'string', default: '100,1024', help: 'record sizes in bytes' },
   acks: { type: 'string', default: '1,all', help: 'producer acks' },
   clients: { type: 'string', default: 'librdkafka,kafkajs', help: 'client libraries' },
-  'rdkafka-producer': { type: 'string', default: 'kcat', help: 'librdkafka producer: kcat (-P from a pre-generated file) or confluent-kafka' },
+  'rdkafka-producer': { type: 'string', default: '100:kcat,1024:confluent-kafka', help: 'librdkafka producer: kcat (-P from a pre-generated file) or confluent-kafka, for every size or SIZE:CLIENT,…' },
   'rdkafka-consumer': { type: 'string', default: 'kcat', help: 'librdkafka consumer: kcat or confluent-kafka' },
   records: { type: 'string', default: '100:2000000,1024:500000', help: 'records per librdkafka producer process: COUNT for every size, or SIZE:COUNT,…' },
   'kafkajs-records': { type: 'string', default: '100:200000,1024:100000', help: 'records per kafkajs producer process, likewise' },
@@ -75,14 +75,14 @@ function parseOptions(): BenchOptions | undefined {
   };
   const list = (text: string): string[] => text.split(',').filter((x) => x !== '');
   const sizes = list(values.sizes).map((x) => int('sizes', x, 1));
-  const perSize = (name: 'records' | 'kafkajs-records'): number[] => {
-    // Either one COUNT for every size or SIZE:COUNT entries.
+  // Either one VALUE for every size or SIZE:VALUE entries.
+  const perSize = <T>(name: 'records' | 'kafkajs-records' | 'rdkafka-producer', parse: (text: string) => T): T[] => {
     const entries = list(values[name]).map((x) => x.split(':'));
-    const bySize = new Map(entries.map(([a = '', b]) => (b === undefined ? [0, int(name, a, 1)] : [int(name, a, 1), int(name, b, 1)])));
+    const bySize = new Map(entries.map(([a = '', b]) => (b === undefined ? [0, parse(a)] : [int(name, a, 1), parse(b)])));
     return sizes.map((size) => {
-      const n = bySize.get(size) ?? bySize.get(0);
-      if (n === undefined) throw new Error(`--${name} has no count for ${size} B records: give COUNT or ${size}:COUNT`);
-      return n;
+      const v = bySize.get(size) ?? bySize.get(0);
+      if (v === undefined) throw new Error(`--${name} has nothing for ${size} B records: give VALUE or ${size}:VALUE`);
+      return v;
     });
   };
   const sections = new Set(list(values.sections).map((s) => oneOf('sections', s, ['raw', 'produce', 'consume', 'latency'] as const)));
@@ -95,10 +95,10 @@ function parseOptions(): BenchOptions | undefined {
     sizes,
     acks: list(values.acks).map((a) => oneOf('acks', a, ['1', 'all'] as const)),
     clients: list(values.clients).map((c) => oneOf('clients', c, ['librdkafka', 'kafkajs'] as const)),
-    rdkafkaProducer: oneOf('rdkafka-producer', values['rdkafka-producer'], ['confluent-kafka', 'kcat'] as const),
+    rdkafkaProducer: perSize('rdkafka-producer', (c) => oneOf('rdkafka-producer', c, ['confluent-kafka', 'kcat'] as const)),
     rdkafkaConsumer: oneOf('rdkafka-consumer', values['rdkafka-consumer'], ['confluent-kafka', 'kcat'] as const),
-    records: perSize('records'),
-    kafkajsRecords: perSize('kafkajs-records'),
+    records: perSize('records', (x) => int('records', x, 1)),
+    kafkajsRecords: perSize('kafkajs-records', (x) => int('kafkajs-records', x, 1)),
     parallel: oneOf('parallel', values.parallel, ['auto', 'always', 'never'] as const),
     lingerMs: int('linger-ms', values['linger-ms'], 0),
     batchBytes: int('batch-bytes', values['batch-bytes'], 1),
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   console.log(`Wharf Kafka benchmark (bench:kafka), ${new Date().toISOString()}`);
   for (const fact of machineFacts(workDir)) console.log(`  ${fact}`);
   console.log(`  plan: ${o.repeat} round(s) of ${[...o.sections].join(', ')}; sizes ${o.sizes.join(', ')} B; acks ${o.acks.join(', ')}; ` +
-    `librdkafka: producer ${o.rdkafkaProducer}, consumer ${o.rdkafkaConsumer}, ${o.records.join(', ')} records; kafkajs ${o.kafkajsRecords.join(', ')} records; ` +
+    `librdkafka: producer ${o.rdkafkaProducer.join(', ')}, consumer ${o.rdkafkaConsumer}, ${o.records.join(', ')} records; kafkajs ${o.kafkajsRecords.join(', ')} records; ` +
     `two processes: ${o.parallel}; flush policy ${o.flushPolicy}; page cache ${o.cold ? 'not warmed' : 'warmed before each produce run'}` +
     (o.quietWaitSeconds > 0 ? `; waits up to ${o.quietWaitSeconds} s for a quiet machine before each run` : ''));
   const results: Results = { dd: [], loopback: null, produce: [], consume: [], latency: [] };
