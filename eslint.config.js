@@ -23,6 +23,10 @@ export default tseslint.config(
   layer(['src/records/**/*.ts'], [
     { group: ['**/log/**', '**/broker/**', '**/protocols/**', '**/cluster/**', '**/cli/**', '**/config/**'], message: 'records/ is pure and imports only util/' },
   ]),
+  // formats/ is pure: wire value formats shared by the protocols and the broker model.
+  layer(['src/formats/**/*.ts'], [
+    { group: ['**/log/**', '**/broker/**', '**/protocols/**', '**/cluster/**', '**/cli/**', '**/config/**'], message: 'formats/ is pure and imports only util/' },
+  ]),
   // log/ knows bytes on disk, nothing about protocols or the broker model.
   layer(['src/log/**/*.ts'], [
     { group: ['**/broker/**', '**/protocols/**', '**/cluster/**', '**/cli/**', '**/config/**'], message: 'log/ imports only records/ and util/' },
@@ -31,9 +35,10 @@ export default tseslint.config(
   layer(['src/broker/**/*.ts'], [
     { group: ['**/protocols/**', '**/cli/**'], message: 'broker/ never imports protocols/ or cli/' },
   ]),
-  // The Kafka client of the CLI speaks the wire codec only, like any outside client would.
+  // The Kafka and AMQP clients of the CLI speak the wire codecs only, like any outside client would:
+  // protocols/amqp/codec/** is allowed, the AMQP session (protocols/amqp/*.js) is not.
   layer(['src/client/**/*.ts'], [
-    { group: ['**/broker/**', '**/log/**', '**/cli/**', '**/server.js', '**/protocols/kafka/handlers/**', '**/protocols/kafka/session.js'], message: 'src/client/ uses only the Kafka codec, records/ and util/' },
+    { group: ['**/broker/**', '**/log/**', '**/cli/**', '**/server.js', '**/protocols/kafka/handlers/**', '**/protocols/kafka/session.js', '**/protocols/amqp/*.js'], message: 'src/client/ uses only the Kafka and AMQP codecs, formats/, records/ and util/' },
   ]),
   // A protocol never reaches into another protocol or the storage engine directly.
   layer(['src/protocols/**/*.ts'], [

@@ -164,6 +164,12 @@ export class BenchCases {
     return { command: PYTHON, args: [CONFLUENT_CLIENT, 'produce', ...common, acks, ...conf.filter((kv) => !kv.startsWith('acks='))] };
   }
 
+  /** A new topic of this round, dropped with the others at the round's end. */
+  async newTopic(topic: string, partitions: number): Promise<string> {
+    await this.createTopic(topic, partitions);
+    return topic;
+  }
+
   private async createTopic(topic: string, partitions: number): Promise<void> {
     const created = await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
     if (!created) throw new Error(`topic ${topic} already exists`);

@@ -13,6 +13,23 @@ export const PYTHON = '/usr/bin/python3';
 export const CONFLUENT_CLIENT = join(REPO_ROOT, 'bench', 'clients', 'kafka-confluent-client.py');
 export const KAFKAJS_CLIENT = join(REPO_ROOT, 'dist', 'bench', 'kafka-kafkajs-client.js');
 
+/**
+ * CPU pinning (`--pin`): the broker on one set of cores and every client on another, through
+ * taskset (which execs the command, so pids stay the ones measured). Null: no pinning.
+ */
+const pinning: { broker: string | null; clients: string | null } = { broker: null, clients: null };
+
+export function setCpuPinning(broker: string | null, clients: string | null): void {
+  pinning.broker = broker;
+  pinning.clients = clients;
+}
+
+/** `command args` as spawned for the broker or a client, under taskset when pinned. */
+export function pinnedCommand(side: 'broker' | 'clients', command: string, args: string[]): [string, string[]] {
+  const cpus = pinning[side];
+  return cpus === null ? [command, args] : ['taskset', ['-c', cpus, command, ...args]];
+}
+
 /** Clock ticks per second of utime/stime in /proc/<pid>/stat (USER_HZ; 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
@@ -126,7 +143,8 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
     ...nodeOptions, WHARF_BIN, 'serve', '--data-dir', o.dataDir, '--log-format', 'json',
     '--kafka-port', '0', '--amqp-port', '0', '--http-port', '0', '--flush-policy', o.flushPolicy,
   ];
-  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, argv] = pinnedCommand('broker', process.execPath, args);
+  const proc = spawn(command, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.setEncoding('utf8').on('data', (c: string) => {
     stderr += c;
@@ -203,7 +221,8 @@ interface ProtocolClient {
 }
 
 function startProtocolClient(c: ClientCommand, timeoutMs: number): ProtocolClient {
-  const proc = spawn(c.command, c.args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+  const [command, argv] = pinnedCommand('clients', c.command, c.args);
+  const proc = spawn(command, argv, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   let stderr = '';
   proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;

@@ -1,6 +1,7 @@
 // Tables, bottleneck reading and targets of the Kafka benchmark (bench/kafka-bench.ts).
 import { MB, medianBy, table } from './bench-report.js';
 import type { Row } from './kafka-bench-cases.js';
+import type { GroupThroughputRow, RebalanceRow } from './kafka-bench-groups.js';
 import type { CpuWindow, Measured } from './kafka-bench-processes.js';
 import type { LoopbackResult } from './kafka-loopback.js';
 import type { ProfileSummary } from './kafka-profile.js';
@@ -172,4 +173,39 @@ export function profileLines(p: ProfileSummary, top: number): string[] {
     p.frames.slice(0, top).map((f) => [((f.selfMs / busy) * 100).toFixed(1), f.selfMs.toFixed(0), ((f.totalMs / busy) * 100).toFixed(1), f.frame]),
   ));
   return lines;
+}
+
+/** Consumer-group throughput: one line per group size, the median run's figures and every run's MB/s. */
+export function groupTable(rows: readonly GroupThroughputRow[]): string {
+  const bySize = new Map<number, GroupThroughputRow[]>();
+  for (const r of rows) bySize.set(r.consumers, [...(bySize.get(r.consumers) ?? []), r]);
+  const mbps = (r: GroupThroughputRow): number => r.bytes / r.measured.seconds / MB;
+  return table(
+    ['members', 'partitions', 'records', 'records/s', 'MB/s (runs)', 'all assigned after s', 'MB/s once assigned', 'records delivered', 'broker CPU % (main thread)', 'CPU ms per MB: broker (main thread) / clients', 'client CPU % (busiest thread) each', 'others CPU %', 'bottleneck'],
+    [...bySize.values()].map((runs) => {
+      const r = medianBy(runs, mbps);
+      const m = r.measured;
+      const mb = r.bytes / MB;
+      const clients = m.clients.reduce((sum, c) => sum + c.totalSeconds, 0);
+      return [
+        String(r.consumers), String(r.partitions), r.records.toLocaleString('en-US'),
+        Math.round(r.records / m.seconds).toLocaleString('en-US'),
+        `${mbps(r).toFixed(0)} (${runs.map((x) => mbps(x).toFixed(0)).join(', ')})`,
+        r.assignedSeconds.toFixed(2), (r.bytes / (m.seconds - r.assignedSeconds) / MB).toFixed(0), r.delivered.toLocaleString('en-US'), brokerCpu(m),
+        `${msPerMB(m.broker.totalSeconds, mb)} (${msPerMB(m.broker.mainThreadSeconds, mb)}) / ${msPerMB(clients, mb)}`,
+        clientCpu(m), othersPercent(m).toFixed(0), BOTTLENECK_TEXT[bottleneck(m)],
+      ];
+    }),
+  );
+}
+
+/** One line per rebalance run. */
+export function rebalanceTable(rows: readonly RebalanceRow[]): string {
+  return table(
+    ['round', 'member', 'group', 'stream records/s', 'its partitions', 'read again after s (each)', 'all read again after s', 'survivors reassigned after s'],
+    rows.map((r) => [
+      String(r.round), r.how === 'leave' ? 'leaves (close)' : 'killed (kill -9)', String(r.consumers), r.rateRecordsPerSecond.toLocaleString('en-US'),
+      r.departed.join(', '), r.resumeSeconds.map((x) => x.toFixed(2)).join(', '), Math.max(...r.resumeSeconds).toFixed(2), r.reassignedSeconds.toFixed(2),
+    ]),
+  );
 }

@@ -5,11 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { progress, runDd, syncDisks, warmPageCache, type DdResult } from './bench-report.js';
 import { BenchCases, type Acks, type Client, type Row } from './kafka-bench-cases.js';
-import { startBroker, waitForQuiet } from './kafka-bench-processes.js';
+import { groupThroughput, rebalance, type GroupThroughputRow, type RebalanceRow } from './kafka-bench-groups.js';
+import { startBroker, waitForQuiet, type Broker } from './kafka-bench-processes.js';
 import { CLIENT_NAMES, bottleneck, mbPerSecond, othersPercent, recordsPerSecond, sizeName } from './kafka-bench-report.js';
 import type { LoopbackResult } from './kafka-loopback.js';
 
-export type Section = 'raw' | 'produce' | 'consume' | 'latency';
+export type Section = 'raw' | 'produce' | 'consume' | 'latency' | 'groups';
 
 export interface BenchOptions {
   dir: string;
@@ -33,11 +34,20 @@ export interface BenchOptions {
   latencyRate: number;
   latencySeconds: number;
   latencyBytes: number;
+  /** Consumer-group section: members per group, records in the 4-partition topic, partitions. */
+  groupSizes: number[];
+  groupRecords: number;
+  groupPartitions: number;
+  /** Members of the rebalance runs' group, and the produce stream they read, in records/s. */
+  rebalanceConsumers: number;
+  rebalanceRate: number;
   ddMiB: number;
   loopbackMiB: number;
   profileDir: string | null;
   quietWaitSeconds: number;
   quietPercentMax: number;
+  /** taskset CPU lists for the broker and the clients, or null. */
+  pin: { broker: string; clients: string } | null;
   cold: boolean;
   keep: boolean;
 }
@@ -48,6 +58,8 @@ export interface Results {
   produce: Row[];
   consume: Row[];
   latency: Row[];
+  groups: GroupThroughputRow[];
+  rebalances: RebalanceRow[];
 }
 
 export function rowLine(r: Row): string {
@@ -164,6 +176,46 @@ async function runLatency(round: Round, out: Row[]): Promise<void> {
   progress(`${label}: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, p99.9 ${at(0.999)} ms; others ${othersPercent(row.measured).toFixed(0)} %`);
 }
 
+/**
+ * The consumer-group cases: a 4-partition topic is produced (one confluent-kafka process per
+ * partition, shown with the produce cases), read by a new group of each size, then the
+ * rebalance runs (leave, kill -9) on a topic fed by a steady stream.
+ */
+async function runGroups(round: Round, broker: Broker, results: Results, n: number): Promise<void> {
+  const { o, cases } = round;
+  const recordBytes = 1024;
+  const perPartition = Math.ceil(o.groupRecords / o.groupPartitions);
+  const s = { recordBytes, fetchBytesMax: o.fetchBytes, timeoutMs: 180_000 };
+  const label = `[${round.tag}groups]`;
+  progress(`${label} producing ${(perPartition * o.groupPartitions).toLocaleString('en-US')} × 1 KiB into ${o.groupPartitions} partitions (one confluent-kafka process each) …`);
+  const produced = await cases.produce('confluent-kafka', recordBytes, '1', perPartition, o.groupPartitions);
+  results.produce.push(produced);
+  progress(`${label} produced: ${rowLine(produced)}`);
+  const ends = Array.from({ length: o.groupPartitions }, () => perPartition);
+  for (const consumers of o.groupSizes) {
+    progress(`${label} a group of ${consumers} reads ${produced.topic} …`);
+    await quiet(o);
+    const row = await groupThroughput(broker, s, n, produced.topic, ends, consumers);
+    results.groups.push(row);
+    progress(`${label} group of ${consumers}: ${groupLine(row)}`);
+  }
+  for (const how of ['leave', 'kill'] as const) {
+    const topic = await cases.newTopic(`rebalance-${how}-r${n}`, o.groupPartitions);
+    progress(`${label} rebalance: a group of ${o.rebalanceConsumers} reads ${o.rebalanceRate.toLocaleString('en-US')} records/s; one member ${how === 'leave' ? 'leaves (clean close)' : 'is killed (kill -9)'} …`);
+    const row = await rebalance(broker, s, n, topic, o.groupPartitions, o.rebalanceConsumers, how, o.rebalanceRate, 2_000);
+    results.rebalances.push(row);
+    progress(`${label} rebalance after ${how}: partitions ${row.departed.join(', ')} read again after ${row.resumeSeconds.map((x) => x.toFixed(2)).join(', ')} s; survivors reassigned after ${row.reassignedSeconds.toFixed(2)} s`);
+  }
+}
+
+export function groupLine(r: GroupThroughputRow): string {
+  const m = r.measured;
+  const clientCpu = m.clients.map((c) => ((c.totalSeconds / m.seconds) * 100).toFixed(0)).join('+');
+  return `${Math.round(r.records / m.seconds).toLocaleString('en-US')} records/s, ${(r.bytes / m.seconds / 1e6).toFixed(0)} MB/s in ${m.seconds.toFixed(2)} s ` +
+    `(all assigned after ${r.assignedSeconds.toFixed(2)} s; ${r.delivered.toLocaleString('en-US')} records delivered); CPU broker ${((m.broker.totalSeconds / m.seconds) * 100).toFixed(0)} % ` +
+    `(main thread ${((m.broker.mainThreadSeconds / m.seconds) * 100).toFixed(0)} %), clients ${clientCpu} %, others ${othersPercent(m).toFixed(0)} % → ${bottleneck(m)}`;
+}
+
 /** Starts the broker and runs every round against it. */
 export async function runRounds(o: BenchOptions, workDir: string, results: Results): Promise<void> {
   const dataDir = join(workDir, 'data');
@@ -185,6 +237,7 @@ export async function runRounds(o: BenchOptions, workDir: string, results: Resul
       if (o.sections.has('raw')) await ddRun(o, workDir, results.dd, `round ${n}, after the produce runs`);
       if (o.sections.has('consume')) await runConsume(round, results.consume);
       if (o.sections.has('latency')) await runLatency(round, results.latency);
+      if (o.sections.has('groups')) await runGroups(round, broker, results, n);
       await cases.dropTopics();
     }
   } finally {

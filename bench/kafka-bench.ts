@@ -10,7 +10,11 @@
 //   3. consume throughput from the page cache: librdkafka (kcat -C by default) and kafkajs (its
 //      own Fetch, since its consumer needs consumer groups);
 //   4. produce latency p50/p99/p99.9 at a fixed rate (10,000 1 KiB records/s, acks=all,
-//      linger.ms=0) with confluent-kafka.
+//      linger.ms=0) with confluent-kafka;
+//   5. with --sections groups (not in the default): consumer groups of 1, 2 and 4 confluent-kafka
+//      members reading a pre-produced 4-partition topic, and the time a group of 2 takes to read
+//      a departed member's partitions again after a clean close and after kill -9
+//      (kafka-bench-groups.ts).
 // Every case runs once per round (--repeat) and the tables show the median run and every run.
 // Each run prints records/s, MB/s and the CPU % (of one core) of the broker and of each client
 // process, from /proc/<pid>/stat, so it shows which side was the bottleneck. Run with --help.
@@ -19,8 +23,8 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MB, machineFacts, progress } from './bench-report.js';
-import { REPO_ROOT } from './kafka-bench-processes.js';
-import { CLIENT_NAMES, bottleneck, groupRuns, latencyTable, loopbackLine, mbPerSecond, medianRun, profileLines, sizeName, throughputTable } from './kafka-bench-report.js';
+import { REPO_ROOT, setCpuPinning } from './kafka-bench-processes.js';
+import { CLIENT_NAMES, bottleneck, groupRuns, groupTable, latencyTable, rebalanceTable, loopbackLine, mbPerSecond, medianRun, profileLines, sizeName, throughputTable } from './kafka-bench-report.js';
 import { ddRun, quiet, runRounds, type BenchOptions, type Results } from './kafka-bench-rounds.js';
 import { measureLoopback } from './kafka-loopback.js';
 import { summarizeProfile } from './kafka-profile.js';
@@ -29,7 +33,7 @@ const FLAGS = {
   dir: { type: 'string', default: tmpdir(), help: 'parent of the temporary directory (broker data, dd file, kcat input)' },
   'flush-policy': { type: 'string', default: 'always', help: 'the broker\'s --flush-policy: always, interval:MS or never' },
   repeat: { type: 'string', default: '2', help: 'rounds: every case runs once per round; tables show the median run and every run' },
-  sections: { type: 'string', default: 'raw,produce,consume,latency', help: 'what to run, comma-separated (consume reads what produce wrote)' },
+  sections: { type: 'string', default: 'raw,produce,consume,latency', help: 'what to run, comma-separated: raw, produce, consume (reads what produce wrote), latency, groups (consumer groups and rebalances; not in the default)' },
   sizes: { type: 'string', default: '100,1024', help: 'record sizes in bytes' },
   acks: { type: 'string', default: '1,all', help: 'producer acks' },
   clients: { type: 'string', default: 'librdkafka,kafkajs', help: 'client libraries' },
@@ -46,11 +50,17 @@ const FLAGS = {
   'latency-rate': { type: 'string', default: '10000', help: 'records/s of the latency run' },
   'latency-seconds': { type: 'string', default: '10', help: 'length of the latency run' },
   'latency-bytes': { type: 'string', default: '1024', help: 'record size of the latency run' },
+  'group-sizes': { type: 'string', default: '1,2,4', help: 'groups section: members of each consumer group (confluent-kafka processes) that read the pre-produced topic' },
+  'group-records': { type: 'string', default: '1000000', help: 'groups section: 1 KiB records produced into the topic before the groups read it' },
+  'group-partitions': { type: 'string', default: '4', help: 'groups section: partitions of the group topics' },
+  'rebalance-consumers': { type: 'string', default: '2', help: 'groups section: members of the rebalance runs\' group (≥ 2)' },
+  'rebalance-rate': { type: 'string', default: '2000', help: 'groups section: records/s of 1 KiB produced while the rebalance runs\' group reads' },
   'dd-mb': { type: 'string', default: '1024', help: 'MiB written by each dd run (one before the broker starts, one per round after its produce runs)' },
   'loopback-mb': { type: 'string', default: '1024', help: 'MiB pushed through loopback TCP' },
   profile: { type: 'string', default: '', help: 'directory: run the broker under node --cpu-prof, keep the profile there and print its top frames' },
   'quiet-wait': { type: 'string', default: '0', help: 'seconds to wait before each run for a 1 s window in which the machine is nearly idle (shared machines)' },
   'quiet-percent': { type: 'string', default: '25', help: 'nearly idle: busy below this % of one core' },
+  pin: { type: 'string', default: '', help: 'BROKER_CPUS:CLIENT_CPUS, e.g. 0:1: run the broker and the clients under taskset on separate cores, so the broker\'s own ceiling shows (empty: no pinning)' },
   cold: { type: 'boolean', default: false, help: 'skip the page-cache warm-up before each produce run' },
   keep: { type: 'boolean', default: false, help: 'keep the temporary directory' },
   help: { type: 'boolean', default: false, help: 'print this help' },
@@ -59,6 +69,13 @@ const FLAGS = {
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new Error(`--${name}: ${value} is not one of ${allowed.join(', ')}`);
   return value as T;
+}
+
+function parsePin(text: string): { broker: string; clients: string } | null {
+  if (text === '') return null;
+  const m = /^([\d,-]+):([\d,-]+)$/.exec(text);
+  if (m === null) throw new Error(`--pin: ${text} is not BROKER_CPUS:CLIENT_CPUS (e.g. 0:1)`);
+  return { broker: m[1] ?? '', clients: m[2] ?? '' };
 }
 
 function parseOptions(): BenchOptions | undefined {
@@ -85,7 +102,7 @@ function parseOptions(): BenchOptions | undefined {
       return v;
     });
   };
-  const sections = new Set(list(values.sections).map((s) => oneOf('sections', s, ['raw', 'produce', 'consume', 'latency'] as const)));
+  const sections = new Set(list(values.sections).map((s) => oneOf('sections', s, ['raw', 'produce', 'consume', 'latency', 'groups'] as const)));
   if (sections.has('consume') && !sections.has('produce')) throw new Error('--sections: consume reads the topics that produce writes; add produce');
   return {
     dir: resolve(values.dir),
@@ -108,11 +125,17 @@ function parseOptions(): BenchOptions | undefined {
     latencyRate: int('latency-rate', values['latency-rate'], 1),
     latencySeconds: int('latency-seconds', values['latency-seconds'], 1),
     latencyBytes: int('latency-bytes', values['latency-bytes'], 1),
+    groupSizes: list(values['group-sizes']).map((x) => int('group-sizes', x, 1)),
+    groupRecords: int('group-records', values['group-records'], 1),
+    groupPartitions: int('group-partitions', values['group-partitions'], 1),
+    rebalanceConsumers: int('rebalance-consumers', values['rebalance-consumers'], 2),
+    rebalanceRate: int('rebalance-rate', values['rebalance-rate'], 1),
     ddMiB: int('dd-mb', values['dd-mb'], 1),
     loopbackMiB: int('loopback-mb', values['loopback-mb'], 1),
     profileDir: values.profile === '' ? null : resolve(values.profile),
     quietWaitSeconds: int('quiet-wait', values['quiet-wait'], 0),
     quietPercentMax: int('quiet-percent', values['quiet-percent'], 1),
+    pin: parsePin(values.pin),
     cold: values.cold,
     keep: values.keep,
   };
@@ -140,6 +163,14 @@ function printReport(o: BenchOptions, r: Results): void {
     console.log('\nProduce latency at a fixed rate (librdkafka\'s per-message produce() → acknowledgement):');
     console.log(latencyTable(r.latency, o.latencyRate));
   }
+  if (r.groups.length > 0) {
+    console.log(`\nConsumer groups (confluent-kafka, librdkafka 2.0.2; subscribe, range assignor), ${runs}; the window runs from subscribe until every partition was read to its end:`);
+    console.log(groupTable(r.groups));
+  }
+  if (r.rebalances.length > 0) {
+    console.log('\nRebalance: seconds from a member\'s leave (clean close) or kill -9 until a survivor read each of its partitions again (session.timeout.ms=6000, heartbeat.interval.ms=1000):');
+    console.log(rebalanceTable(r.rebalances));
+  }
   console.log('\nTargets (issue #3):');
   const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
   for (const group of groupRuns(r.produce.filter((x) => x.client !== 'kafkajs' && x.recordBytes === 1024 && x.acks === '1'))) {
@@ -160,15 +191,16 @@ async function main(): Promise<void> {
   const o = parseOptions();
   if (o === undefined) return;
   mkdirSync(o.dir, { recursive: true });
+  if (o.pin !== null) setCpuPinning(o.pin.broker, o.pin.clients);
   const workDir = mkdtempSync(join(o.dir, 'wharf-kafka-bench-'));
   const started = performance.now();
   console.log(`Wharf Kafka benchmark (bench:kafka), ${new Date().toISOString()}`);
   for (const fact of machineFacts(workDir)) console.log(`  ${fact}`);
   console.log(`  plan: ${o.repeat} round(s) of ${[...o.sections].join(', ')}; sizes ${o.sizes.join(', ')} B; acks ${o.acks.join(', ')}; ` +
     `librdkafka: producer ${o.rdkafkaProducer.join(', ')}, consumer ${o.rdkafkaConsumer}, ${o.records.join(', ')} records; kafkajs ${o.kafkajsRecords.join(', ')} records; ` +
-    `two processes: ${o.parallel}; flush policy ${o.flushPolicy}; page cache ${o.cold ? 'not warmed' : 'warmed before each produce run'}` +
+    `two processes: ${o.parallel}; flush policy ${o.flushPolicy}; ${o.pin === null ? 'no CPU pinning' : `broker on CPUs ${o.pin.broker}, clients on CPUs ${o.pin.clients} (taskset)`}; page cache ${o.cold ? 'not warmed' : 'warmed before each produce run'}` +
     (o.quietWaitSeconds > 0 ? `; waits up to ${o.quietWaitSeconds} s for a quiet machine before each run` : ''));
-  const results: Results = { dd: [], loopback: null, produce: [], consume: [], latency: [] };
+  const results: Results = { dd: [], loopback: null, produce: [], consume: [], latency: [], groups: [], rebalances: [] };
   try {
     if (o.sections.has('raw')) {
       await ddRun(o, workDir, results.dd, 'before the broker starts');
@@ -176,7 +208,7 @@ async function main(): Promise<void> {
       results.loopback = await measureLoopback(o.loopbackMiB * 1024 * 1024);
       progress(`loopback TCP: ${loopbackLine(results.loopback)}`);
     }
-    if (o.sections.has('produce') || o.sections.has('latency')) await runRounds(o, workDir, results);
+    if (o.sections.has('produce') || o.sections.has('latency') || o.sections.has('groups')) await runRounds(o, workDir, results);
     printReport(o, results);
     if (o.profileDir !== null) printProfile(o.profileDir);
     console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -7,7 +7,7 @@
 // of a core is known too (over the sampled part of the run).
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { CpuProbe, machineBusySeconds, threadCpuSeconds, type Broker, type CpuWindow, type Measured } from './kafka-bench-processes.js';
+import { CpuProbe, machineBusySeconds, pinnedCommand, threadCpuSeconds, type Broker, type CpuWindow, type Measured } from './kafka-bench-processes.js';
 
 const SAMPLE_MS = 20;
 
@@ -85,8 +85,9 @@ class ThreadSampler {
 
 function runKcat(args: string[], stdin: number | 'ignore', stdout: number, timeoutMs: number): Promise<KcatDone> {
   // bash's `times` prints the shell's own, then its children's, user and system time.
-  const script = 'kcat "$@"; status=$?; times >&3; exit $status';
-  const proc = spawn('bash', ['-c', script, 'bash', ...args], { stdio: [stdin, stdout, 'pipe', 'pipe'] });
+  const script = '"$@"; status=$?; times >&3; exit $status';
+  const [command, argv] = pinnedCommand('clients', 'kcat', args);
+  const proc = spawn('bash', ['-c', script, 'bash', command, ...argv], { stdio: [stdin, stdout, 'pipe', 'pipe'] });
   const sampler = new ThreadSampler(proc.pid ?? 0);
   let stderr = '';
   let times = '';

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { WharfConfig } from './config/config-keys.js';
 import { Broker } from './broker/broker.js';
 import { startKafkaListener, type KafkaListener } from './protocols/kafka/listener.js';
+import { startAmqpListener, type AmqpListener } from './protocols/amqp/listener.js';
 
 export interface ListenerAddress {
   host: string;
@@ -23,14 +24,23 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
   const broker = await Broker.open({ ...config, logger });
   const addresses: RunningServer['addresses'] = {};
   let kafka: KafkaListener;
+  let amqp: AmqpListener;
   try {
     kafka = await startKafkaListener({ broker, config, logger });
   } catch (err) {
     await broker.close();
     throw err;
   }
+  try {
+    amqp = await startAmqpListener({ broker, config, logger });
+  } catch (err) {
+    await kafka.close();
+    await broker.close();
+    throw err;
+  }
   addresses.kafka = kafka.address;
-  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy, kafkaPort: kafka.address.port }, `Wharf is running; data lives in ${broker.paths.root}`);
+  addresses.amqp = amqp.address;
+  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy, kafkaPort: kafka.address.port, amqpPort: amqp.address.port }, `Wharf is running; data lives in ${broker.paths.root}`);
   let stopped = false;
   return {
     broker,
@@ -40,7 +50,7 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
       if (stopped) return;
       stopped = true;
       try {
-        await kafka.close();
+        await Promise.all([kafka.close(), amqp.close()]);
       } finally {
         await broker.close();
       }

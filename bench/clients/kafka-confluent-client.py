@@ -12,9 +12,18 @@ Modes:
   produce BOOTSTRAP TOPIC PARTITION RECORDS RECORD_BYTES ACKS [key=value librdkafka settings...]
   consume BOOTSTRAP TOPIC PARTITION RECORDS [key=value ...]
   latency BOOTSTRAP TOPIC PARTITION RATE SECONDS RECORD_BYTES ACKS [key=value ...]
+  group   BOOTSTRAP TOPIC GROUP_ID END_OFFSETS_JSON [key=value ...]
+          a consumer-group member (subscribe); END_OFFSETS_JSON maps partition to the offset that
+          completes it ({} for none). Reads stdin after "go": "stop" or "leave" closes the consumer
+          cleanly (LeaveGroup). Extra events: assigned / revoked {partitions}, resumed {partition}
+          (first record of a partition since its assignment), partition-done {partition}.
+  stream  BOOTSTRAP TOPIC PARTITIONS RATE RECORD_BYTES ACKS [key=value ...]
+          produces RATE records/s round-robin over partitions 0..PARTITIONS-1 until "stop".
 """
 import json
+import queue
 import sys
+import threading
 import time
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
@@ -163,6 +172,114 @@ def latency(bootstrap, topic, partition, rate, duration, record_bytes, acks, ext
            sendLagMaxMs=lag_max * 1000, failed=failures.count, firstError=failures.first)
 
 
+class Commands:
+    """Lines from stdin after the handshake, read by a thread so a poll loop can check them."""
+
+    def __init__(self):
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in sys.stdin:
+            self.lines.put(line.strip())
+        self.lines.put("eof")
+
+    def get(self):
+        try:
+            return self.lines.get_nowait()
+        except queue.Empty:
+            return None
+
+    def wait_eof(self):
+        while self.lines.get() != "eof":
+            pass
+
+
+def group(bootstrap, topic, group_id, end_offsets, extra):
+    ends = {int(p): int(o) for p, o in json.loads(end_offsets).items()}
+    # Kafka's smallest session timeout (group.min.session.timeout.ms), so a killed member is
+    # noticed as soon as the broker allows; heartbeats every second.
+    conf = {"bootstrap.servers": bootstrap, "group.id": group_id, "auto.offset.reset": "earliest",
+            "enable.auto.commit": True, "auto.commit.interval.ms": 1000,
+            "session.timeout.ms": 6000, "heartbeat.interval.ms": 1000, "enable.partition.eof": False,
+            "queued.min.messages": 10000000, "queued.max.messages.kbytes": 2097151}
+    conf.update(extra)
+    consumer = Consumer(conf)
+    md = consumer.list_topics(topic, timeout=10)
+    if md.topics[topic].error is not None:
+        raise KafkaException(md.topics[topic].error)
+    fresh = set()
+
+    def on_assign(_c, parts):
+        fresh.clear()
+        fresh.update(p.partition for p in parts)
+        emit("assigned", partitions=sorted(fresh))
+
+    def on_revoke(_c, parts):
+        emit("revoked", partitions=[p.partition for p in parts])
+
+    handshake()
+    commands = Commands()
+    started = time.perf_counter()
+    consumer.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
+    seen = 0
+    total = 0
+    done = set()
+    while commands.get() not in ("stop", "leave", "eof"):
+        msgs = consumer.consume(num_messages=10000, timeout=0.05)
+        if not msgs:
+            continue
+        for msg in msgs:
+            if msg.error() is not None:
+                raise KafkaException(msg.error())
+            total += len(msg)
+        seen += len(msgs)
+        if fresh:
+            for msg in msgs:
+                p = msg.partition()
+                if p in fresh:
+                    fresh.discard(p)
+                    emit("resumed", partition=p, offset=msg.offset())
+                    if not fresh:
+                        break
+        if len(done) < len(ends):
+            for tp in consumer.position(consumer.assignment()):
+                if tp.partition not in done and tp.offset >= ends.get(tp.partition, float("inf")):
+                    done.add(tp.partition)
+                    emit("partition-done", partition=tp.partition)
+    seconds = time.perf_counter() - started
+    consumer.close()  # commits and sends LeaveGroup
+    emit("done", records=seen, bytes=total, seconds=seconds)
+    commands.wait_eof()
+
+
+def stream(bootstrap, topic, partitions, rate, record_bytes, acks, extra):
+    failures = Failures()
+    conf = {"bootstrap.servers": bootstrap, "acks": acks, "linger.ms": 5, "on_delivery": failures.on_delivery,
+            "delivery.report.only.error": True}
+    conf.update(extra)
+    producer = Producer(conf)
+    warm_up(producer, topic)
+    value = payload(record_bytes)
+    handshake()
+    commands = Commands()
+    started = time.perf_counter()
+    sent = 0
+    while commands.get() not in ("stop", "eof"):
+        due = int((time.perf_counter() - started) * rate)
+        while sent < due:
+            try:
+                producer.produce(topic, value, partition=sent % partitions)
+                sent += 1
+            except BufferError:
+                break
+        producer.poll(0.001)
+    left = producer.flush(60)
+    emit("done", records=sent, bytes=sent * record_bytes, seconds=time.perf_counter() - started,
+         failed=failures.count + left, firstError=failures.first)
+    commands.wait_eof()
+
+
 def main(argv):
     mode = argv[1] if len(argv) > 1 else ""
     if mode == "produce" and len(argv) >= 8:
@@ -171,6 +288,10 @@ def main(argv):
         consume(argv[2], argv[3], argv[4], int(argv[5]), settings(argv[6:]))
     elif mode == "latency" and len(argv) >= 9:
         latency(argv[2], argv[3], argv[4], float(argv[5]), float(argv[6]), int(argv[7]), argv[8], settings(argv[9:]))
+    elif mode == "group" and len(argv) >= 6:
+        group(argv[2], argv[3], argv[4], argv[5], settings(argv[6:]))
+    elif mode == "stream" and len(argv) >= 8:
+        stream(argv[2], argv[3], int(argv[4]), float(argv[5]), int(argv[6]), argv[7], settings(argv[8:]))
     else:
         sys.stderr.write(__doc__)
         sys.exit(2)

@@ -9,6 +9,17 @@ import { BrokerErrorCode, brokerError } from './broker-errors.js';
 import { dataDirPaths, lockDataDir, type DataDirLock, type DataDirPaths } from './data-dir.js';
 import { GroupCoordinator, LogOffsetStore, OFFSETS_LOG_CONFIG, OFFSETS_LOG_NAME } from './groups/index.js';
 import { RESERVED_TOPIC_NAMES, TopicRegistry } from './topics.js';
+import { AmqpBroker } from './amqp/amqp-broker.js';
+import { parseAmqpUsers, parseAmqpVhosts } from './amqp-settings.js';
+import type { PartitionLogConfig as LogConfig } from '../log/partition-log.js';
+
+/** Log names of AMQP queues (`~q.<id>`): `~` cannot appear in a Kafka topic name, so they never clash. */
+const QUEUE_LOG_PREFIX = '~q.';
+/**
+ * Queue logs are trimmed by acknowledgements, never by time or size, and use small segments so
+ * that acknowledged messages give their disk space back soon.
+ */
+const QUEUE_LOG_CONFIG: Partial<LogConfig> = { retentionMs: -1, retentionBytes: -1, segmentBytesMax: 64 * 1024 * 1024 };
 
 export interface BrokerOptions {
   dataDir: string;
@@ -27,6 +38,10 @@ export interface BrokerOptions {
   groupSessionTimeoutMinMs: number;
   groupSessionTimeoutMaxMs: number;
   offsetMetadataBytesMax: number;
+  /** AMQP users as `name:password[:tag]` entries (empty: guest/guest from loopback) and the vhosts that exist at start. */
+  amqpUsers: string;
+  amqpVhosts: string;
+  amqpAckStateIntervalMs: number;
   logger: Logger;
 }
 
@@ -52,12 +67,15 @@ export class Broker {
   readonly groups: GroupCoordinator;
   /** Broker metadata documents (topics, cluster identity, …) under data/meta/. */
   readonly metadata: MetadataStore;
+  /** The AMQP model: vhosts, exchanges, bindings, queues (durable ones on `~q.<id>` logs). */
+  readonly amqp: AmqpBroker;
   private readonly lock: DataDirLock;
   private readonly logger: Logger;
   private closed = false;
 
-  private constructor(paths: DataDirPaths, lock: DataDirLock, logs: LogManager, topics: TopicRegistry, groups: GroupCoordinator, metadata: MetadataStore, logger: Logger) {
+  private constructor(paths: DataDirPaths, lock: DataDirLock, logs: LogManager, topics: TopicRegistry, groups: GroupCoordinator, metadata: MetadataStore, amqp: AmqpBroker, logger: Logger) {
     this.metadata = metadata;
+    this.amqp = amqp;
     this.paths = paths;
     this.lock = lock;
     this.logs = logs;
@@ -102,7 +120,7 @@ export class Broker {
         defaults: partitionLogDefaults(options),
         // The offsets log gets its settings (no retention, fsync on every commit) from the first
         // open, so no retention pass can run on it before the store is attached.
-        configFor: (name) => (name === OFFSETS_LOG_NAME ? OFFSETS_LOG_CONFIG : topics.configForLog(name)),
+        configFor: (name) => (name === OFFSETS_LOG_NAME ? OFFSETS_LOG_CONFIG : name.startsWith(QUEUE_LOG_PREFIX) ? QUEUE_LOG_CONFIG : topics.configForLog(name)),
         fileHandlesMax: options.fileHandlesMax,
         retentionCheckIntervalMs: options.retentionCheckIntervalMs,
       });
@@ -113,12 +131,26 @@ export class Broker {
       }
       await topics.attach(logs);
       const groups = await openGroupCoordinator(logs, topics, options);
+      const openedLogs = logs;
+      const amqp = await AmqpBroker.open({
+        metadata,
+        logger,
+        users: parseAmqpUsers(options.amqpUsers),
+        vhosts: parseAmqpVhosts(options.amqpVhosts),
+        queueDeps: {
+          openLog: async (name) => openedLogs.get(name) ?? (await openedLogs.create(name, QUEUE_LOG_CONFIG)),
+          deleteLog: async (name) => {
+            if (openedLogs.get(name) !== undefined) await openedLogs.delete(name);
+          },
+          ackStateIntervalMs: options.amqpAckStateIntervalMs,
+        },
+      });
       logger.info({
         dataDir: paths.root, topics: topics.list().length, partitions: report.partitions, truncatedBytes: report.truncatedBytes,
-        offsetsLogEntries: groups.loaded.entries, ms: Date.now() - started,
+        offsetsLogEntries: groups.loaded.entries, amqpQueues: amqp.vhostNames().reduce((n, v) => n + (amqp.vhost(v)?.listQueues().length ?? 0), 0), ms: Date.now() - started,
       }, 'data directory open, logs recovered');
       logs.startRetention();
-      return new Broker(paths, lock, logs, topics, groups, metadata, logger);
+      return new Broker(paths, lock, logs, topics, groups, metadata, amqp, logger);
     } catch (err) {
       await logs?.close().catch(() => undefined);
       lock.release();
@@ -135,6 +167,7 @@ export class Broker {
     this.closed = true;
     try {
       await this.groups.close();
+      await this.amqp.close();
       await this.logs.close();
     } finally {
       this.lock.release();

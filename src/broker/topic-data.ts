@@ -15,8 +15,9 @@ export interface ProduceResult extends AppendResult {
  * max.message.bytes; the log then checks length, magic and CRC and assigns offsets in place.
  * A batch with a producer id goes through the partition's producer state first (KIP-98): a
  * retried duplicate resolves with the offsets it was first stored at and is not stored again.
- * The log takes ownership of `records`. The batches are handed to the log (or queued behind the
- * producer state's first load) before this returns, so calls reach a partition in call order.
+ * The log owns `records` until the returned promise settles; then the caller may reuse them. The
+ * batches are handed to the log (or queued behind the producer state's first load) before this
+ * returns, so calls reach a partition in call order.
  */
 export async function produceToPartition(topics: TopicRegistry, topic: string, partition: number, records: Buffer): Promise<ProduceResult> {
   const log = topics.partition(topic, partition);

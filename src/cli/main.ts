@@ -6,6 +6,11 @@ import { registerTopics } from './topics-command.js';
 import { registerProduce } from './produce-command.js';
 import { registerConsume } from './consume-command.js';
 import { registerGroups } from './groups-command.js';
+import { registerQueues } from './queues-command.js';
+import { registerExchanges } from './exchanges-command.js';
+import { registerBindings } from './bindings-command.js';
+import { registerPublish } from './publish-command.js';
+import { registerGet } from './get-command.js';
 import { packageVersion } from '../util/package-version.js';
 
 export function buildProgram(): Command {
@@ -19,13 +24,23 @@ export function buildProgram(): Command {
   registerProduce(program);
   registerConsume(program);
   registerGroups(program);
+  registerQueues(program);
+  registerExchanges(program);
+  registerBindings(program);
+  registerPublish(program);
+  registerGet(program);
   program.addHelpText('after', '\nExamples:\n  wharf serve                         start a broker with the defaults (data in ./data)\n  wharf serve --data-dir /var/lib/wharf --kafka-port 19092\n  wharf serve --config wharf.json     settings from a JSON file (flags and WHARF_* variables win)\n'
     + '  wharf topics create orders --partitions 3\n'
     + '  echo \'user-1:hello\' | wharf produce orders --key-separator :\n'
     + '  wharf consume orders --from beginning\n'
     + '  wharf consume orders --group billing       read as a member of consumer group billing\n'
     + '  wharf groups describe billing              members, committed offsets and lag\n'
-    + '  (Kafka commands take --bootstrap HOST:PORT or WHARF_BOOTSTRAP, default localhost:9092; see docs/cli.md)\n');
+    + '  wharf queues declare orders --durable      an AMQP queue\n'
+    + '  wharf publish --routing-key orders --body hello\n'
+    + '  wharf get orders --ack                     take the message\n'
+    + '  (Kafka commands take --bootstrap HOST:PORT or WHARF_BOOTSTRAP, default localhost:9092;\n'
+    + '   AMQP commands take --url amqp://USER:PASSWORD@HOST:PORT/VHOST or WHARF_AMQP_URL,\n'
+    + '   default amqp://guest:guest@localhost:5672/; see docs/cli.md)\n');
   return program;
 }
 

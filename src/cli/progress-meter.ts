@@ -8,8 +8,8 @@ export interface ProgressSample {
 
 const INTERVAL_MS = 1000;
 
-function records(n: number): string {
-  return n === 1 ? '1 record' : `${n} records`;
+function count(n: number, unit: string): string {
+  return n === 1 ? `1 ${unit}` : `${n} ${unit}s`;
 }
 
 function mb(bytes: number): string {
@@ -28,6 +28,8 @@ export class ProgressMeter {
     /** "produced", "consumed". */
     private readonly verb: string,
     private readonly sample: () => ProgressSample,
+    /** What is counted: "record" (Kafka), "message" (AMQP). */
+    private readonly unit = 'record',
   ) {}
 
   start(): this {
@@ -42,18 +44,18 @@ export class ProgressMeter {
     this.timer = null;
     const s = this.sample();
     const seconds = Math.max((Date.now() - this.startedMs) / 1000, 0.001);
-    this.write(`${this.verb} ${records(s.records)}, ${mb(s.bytes)} MB in ${seconds.toFixed(1)} s `
-      + `(${Math.round(s.records / seconds)} records/s, ${mb(s.bytes / seconds)} MB/s)`, false);
+    this.write(`${this.verb} ${count(s.records, this.unit)}, ${mb(s.bytes)} MB in ${seconds.toFixed(1)} s `
+      + `(${Math.round(s.records / seconds)} ${this.unit}s/s, ${mb(s.bytes / seconds)} MB/s)`, false);
   }
 
   private report(): void {
     const now = Date.now();
     const s = this.sample();
     const seconds = Math.max((now - this.lastMs) / 1000, 0.001);
-    const rate = `${Math.round((s.records - this.last.records) / seconds)} records/s, ${mb((s.bytes - this.last.bytes) / seconds)} MB/s`;
+    const rate = `${Math.round((s.records - this.last.records) / seconds)} ${this.unit}s/s, ${mb((s.bytes - this.last.bytes) / seconds)} MB/s`;
     this.last = s;
     this.lastMs = now;
-    this.write(`${this.verb} ${records(s.records)}, ${mb(s.bytes)} MB (${rate})`, this.out.isTTY === true);
+    this.write(`${this.verb} ${count(s.records, this.unit)}, ${mb(s.bytes)} MB (${rate})`, this.out.isTTY === true);
   }
 
   private write(line: string, inPlace: boolean): void {

@@ -15,7 +15,7 @@ const NULL_TEXT = '(null)';
 // eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const CONTROL = /[\x00-\x1f\x7f]/g;
 
-function escapeControl(s: string): string {
+export function escapeControl(s: string): string {
   return s.replace(CONTROL, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';

@@ -5,7 +5,6 @@
 //
 // Requests are encoded and responses decoded with the codec layer's schemas (messages.ts), the
 // same declarations the broker uses for the opposite direction.
-import { Socket, connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { KafkaCodecError } from '../protocols/kafka/codec/codec-error.js';
 import { FrameAssembler } from '../protocols/kafka/framing.js';
@@ -14,6 +13,7 @@ import type { ApiSchema } from '../protocols/kafka/schema/api-schema.js';
 import type { Decoded, Encodable, StructFields } from '../protocols/kafka/schema/fields.js';
 import { formatAddress, type BrokerAddress } from './broker-address.js';
 import { ClientError, ClientErrorCode } from './client-errors.js';
+import { openTcpSocket } from './tcp-connect.js';
 
 export interface ConnectionOptions {
   /** Sent in every request header; brokers log it. */
@@ -220,21 +220,5 @@ export class KafkaConnection {
 export function connectKafka(address: BrokerAddress, options: ConnectionOptions & { connectTimeoutMs?: number } = {}): Promise<KafkaConnection> {
   const peer = options.peer ?? formatAddress(address);
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  return new Promise((resolve, reject) => {
-    const socket: Socket = netConnect({ host: address.host, port: address.port, noDelay: true });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new ClientError(ClientErrorCode.CONNECT, `cannot connect to ${peer} (no answer within ${connectTimeoutMs} ms)`));
-    }, connectTimeoutMs);
-    const onError = (err: NodeJS.ErrnoException): void => {
-      clearTimeout(timer);
-      reject(new ClientError(ClientErrorCode.CONNECT, `cannot connect to ${peer} (${err.code ?? err.message})`, { cause: err }));
-    };
-    socket.once('error', onError);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.off('error', onError);
-      resolve(new KafkaConnection(socket, { ...options, peer }));
-    });
-  });
+  return openTcpSocket(address.host, address.port, peer, connectTimeoutMs).then((socket) => new KafkaConnection(socket, { ...options, peer }));
 }

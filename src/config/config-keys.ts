@@ -48,6 +48,16 @@ export interface WharfConfig {
   groupSessionTimeoutMinMs: number;
   groupSessionTimeoutMaxMs: number;
   offsetMetadataBytesMax: number;
+  amqpFrameMax: number;
+  amqpChannelMax: number;
+  amqpHeartbeatSec: number;
+  amqpUsers: string;
+  amqpVhosts: string;
+  amqpAckStateIntervalMs: number;
+  memoryHighWatermarkBytes: number;
+  diskFreeLimitBytes: number;
+  httpBodyBytesMax: number;
+  wsBufferedBytesMax: number;
 }
 
 const GIB = 1024 * 1024 * 1024;
@@ -114,6 +124,28 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Longest session timeout a group member may ask for; must be at least groupSessionTimeoutMinMs (Kafka group.max.session.timeout.ms).' },
   { key: 'offsetMetadataBytesMax', flag: 'offset-metadata-bytes-max', env: 'WHARF_OFFSET_METADATA_BYTES_MAX', kind: 'bytes', defaultValue: 4096, min: 0, max: 2 ** 31 - 1,
     description: 'Longest metadata string a committed offset may carry; longer gets OFFSET_METADATA_TOO_LARGE (Kafka offset.metadata.max.bytes).' },
+  // AMQP 0-9-1 (docs/amqp.md). Defaults are RabbitMQ's, which its clients are tuned for.
+  { key: 'amqpFrameMax', flag: 'amqp-frame-max', env: 'WHARF_AMQP_FRAME_MAX', kind: 'bytes', defaultValue: 131_072, min: 4096, max: 16 * 1024 * 1024,
+    description: 'Largest AMQP frame offered in connection.tune; clients may negotiate lower. A larger frame closes the connection with 501 FRAME_ERROR.' },
+  { key: 'amqpChannelMax', flag: 'amqp-channel-max', env: 'WHARF_AMQP_CHANNEL_MAX', kind: 'integer', defaultValue: 2047, min: 1, max: 65535,
+    description: 'Most channels one AMQP connection may open (offered in connection.tune).' },
+  { key: 'amqpHeartbeatSec', flag: 'amqp-heartbeat-sec', env: 'WHARF_AMQP_HEARTBEAT_SEC', kind: 'integer', defaultValue: 60, min: 0, max: 65535,
+    description: 'Heartbeat interval offered in connection.tune, in seconds; a peer silent for two intervals is disconnected. 0 disables heartbeats.' },
+  { key: 'amqpUsers', flag: 'amqp-users', env: 'WHARF_AMQP_USERS', kind: 'string', defaultValue: '',
+    description: 'AMQP users as comma-separated name:password[:tag] entries (tag administrator or management). Empty: the single user guest/guest, allowed from loopback only, as in RabbitMQ.' },
+  { key: 'amqpVhosts', flag: 'amqp-vhosts', env: 'WHARF_AMQP_VHOSTS', kind: 'string', defaultValue: '/',
+    description: 'Comma-separated virtual hosts that exist at start; / always exists.' },
+  { key: 'amqpAckStateIntervalMs', flag: 'amqp-ack-state-interval-ms', env: 'WHARF_AMQP_ACK_STATE_INTERVAL_MS', kind: 'duration', defaultValue: 1000, min: 10, max: 60_000,
+    description: 'How often a durable queue persists which of its stored messages are acknowledged; after a crash, messages acked within the last interval may be redelivered (flagged redelivered).' },
+  { key: 'memoryHighWatermarkBytes', flag: 'memory-high-watermark-bytes', env: 'WHARF_MEMORY_HIGH_WATERMARK_BYTES', kind: 'bytes', defaultValue: 0, min: 0,
+    description: 'When the process uses more memory than this, AMQP publishers are blocked (connection.blocked) until it falls below. 0: 40% of the machine\'s memory, as in RabbitMQ.' },
+  { key: 'diskFreeLimitBytes', flag: 'disk-free-limit-bytes', env: 'WHARF_DISK_FREE_LIMIT_BYTES', kind: 'bytes', defaultValue: 50 * 1024 * 1024, min: 0,
+    description: 'When free space on the data directory\'s disk falls below this, AMQP publishers are blocked until it recovers (RabbitMQ disk_free_limit).' },
+  // HTTP and WebSocket gateway (docs/gateway.md).
+  { key: 'httpBodyBytesMax', flag: 'http-body-bytes-max', env: 'WHARF_HTTP_BODY_BYTES_MAX', kind: 'bytes', defaultValue: 16 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024,
+    description: 'Largest HTTP request body; a larger Content-Length gets 413 before the body is read, and a chunked body is cut off with 413 as soon as it passes this.' },
+  { key: 'wsBufferedBytesMax', flag: 'ws-buffered-bytes-max', env: 'WHARF_WS_BUFFERED_BYTES_MAX', kind: 'bytes', defaultValue: 4 * 1024 * 1024, min: 64 * 1024, max: 1024 * 1024 * 1024,
+    description: 'A WebSocket whose unsent data passes this (the client stopped reading) is closed and its unacknowledged deliveries are requeued.' },
 ];
 
 export function defaultConfig(): WharfConfig {

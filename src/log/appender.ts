@@ -107,7 +107,7 @@ export class Appender {
     return this.failure;
   }
 
-  /** Queues `buf` (whole batches, the log now owns it) for the next group flush. */
+  /** Queues `buf` (whole batches, owned by the log until the returned promise settles) for the next group flush. */
   append(buf: Buffer): Promise<AppendResult> {
     if (this.closed) return Promise.reject(logError(LogErrorCode.LOG_CLOSED, `partition log ${this.host.dir} is closed; reopen it to append`));
     if (this.failure !== null) return Promise.reject(this.failure);

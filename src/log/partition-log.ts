@@ -161,8 +161,10 @@ export class PartitionLog implements AppenderHost {
   }
 
   /**
-   * Appends one or more whole RecordBatch v2 batches. The log owns `batches` from now on and
-   * patches their base offsets in place. Resolves when the batches are durable under the flush policy.
+   * Appends one or more whole RecordBatch v2 batches. The log owns `batches` until the returned
+   * promise settles: it patches their base offsets in place and writes them. Once it has settled
+   * (durable under the flush policy, or refused) the log keeps no reference to them, so the caller
+   * may reuse the memory (the Kafka session reuses produce frames).
    */
   append(batches: Buffer): Promise<AppendResult> {
     return this.appender.append(batches);

@@ -77,3 +77,10 @@ export function spawnBroker(t: TestContext, args: string[], options: { dataDir?:
     },
   };
 }
+
+/** Waits for the AMQP listener's "amqp listener ready" log line and returns the port it bound. */
+export async function waitForAmqpPort(broker: BrokerProcess, timeoutMs = 30_000): Promise<number> {
+  const ready = await broker.waitForLine((l) => l.msg === 'amqp listener ready', 'the amqp listener', timeoutMs);
+  if (typeof ready.port !== 'number') throw new Error(`amqp listener ready line has no port: ${JSON.stringify(ready)}`);
+  return ready.port;
+}

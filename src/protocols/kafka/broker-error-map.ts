@@ -17,6 +17,14 @@ const TABLE: ReadonlyMap<string, number> = new Map<string, number>([
   [BrokerErrorCode.INVALID_PARTITIONS, KafkaErrorCode.INVALID_PARTITIONS],
   [BrokerErrorCode.MESSAGE_TOO_LARGE, KafkaErrorCode.MESSAGE_TOO_LARGE],
   [ERR_INVALID_CONFIG, KafkaErrorCode.INVALID_CONFIG],
+  // The AMQP model's outcomes, for when a Kafka request reaches a queue or exchange (interop).
+  [BrokerErrorCode.NOT_FOUND, KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
+  [BrokerErrorCode.PRECONDITION_FAILED, KafkaErrorCode.INVALID_REQUEST],
+  [BrokerErrorCode.RESOURCE_LOCKED, KafkaErrorCode.INVALID_REQUEST],
+  [BrokerErrorCode.ACCESS_REFUSED, KafkaErrorCode.TOPIC_AUTHORIZATION_FAILED],
+  [BrokerErrorCode.NOT_ALLOWED, KafkaErrorCode.INVALID_REQUEST],
+  [BrokerErrorCode.INVALID_ARGUMENT, KafkaErrorCode.INVALID_CONFIG],
+  [BrokerErrorCode.RESOURCE_ERROR, KafkaErrorCode.POLICY_VIOLATION],
   // Idempotent producers (KIP-98), the codes Kafka's Produce answers for each (§1.7 G16).
   [ProducerErrorCode.OUT_OF_ORDER_SEQUENCE, KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER],
   [ProducerErrorCode.INVALID_PRODUCER_EPOCH, KafkaErrorCode.INVALID_PRODUCER_EPOCH],

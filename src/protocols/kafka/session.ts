@@ -212,6 +212,19 @@ export class KafkaSession {
       return;
     }
     const slot = this.takeSlot();
+    if (dispatch.frameReusable) {
+      // The handler keeps no view of the frame once it has resolved: its memory goes back to the
+      // assembler for the next large request (framing.ts). Not on failure: a bug may leave the log
+      // holding it.
+      pending.then(
+        (result) => {
+          this.assembler.release(frame);
+          this.finish(slot, result);
+        },
+        (err: unknown) => this.internalError(err, apiKey, apiVersion),
+      );
+      return;
+    }
     pending.then(
       (result) => this.finish(slot, result),
       (err: unknown) => this.internalError(err, apiKey, apiVersion),

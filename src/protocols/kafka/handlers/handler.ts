@@ -69,12 +69,20 @@ export interface KafkaHandler<A extends ApiSchema> extends ApiDeclaration<A> {
    * response); a rejection is treated as a Wharf bug and closes the connection.
    */
   handle(ctx: RequestContext, request: RequestData<A>, version: number): Promise<HandlerResult<A>>;
+  /** See HandlerSpec.frameReusable. */
+  readonly frameReusable: boolean;
 }
 
 export interface HandlerSpec<A extends ApiSchema> {
   readonly schema: A;
   readonly versionMin: number;
   readonly versionMax: number;
+  /**
+   * Once `handle` has resolved, nothing keeps a view into the request's bytes, so the session may
+   * reuse the frame's memory for a later request (Produce: the log has written the batches by
+   * then). Default false: decoded `bytes` fields are views that may be kept (group metadata).
+   */
+  readonly frameReusable?: boolean;
   handle(ctx: RequestContext, request: RequestData<A>, version: number): Promise<HandlerResult<A>>;
 }
 
@@ -86,6 +94,7 @@ export function defineHandler<A extends ApiSchema>(spec: HandlerSpec<A>): KafkaH
     versionMax: spec.versionMax,
     schema: spec.schema,
     handle: spec.handle,
+    frameReusable: spec.frameReusable ?? false,
   };
 }
 
@@ -95,6 +104,8 @@ export type DispatchResult = Buffer[] | typeof NO_RESPONSE | typeof CLOSE_CONNEC
 /** A handler with its types erased, as the session calls it. */
 export interface Dispatch {
   readonly declaration: ApiDeclaration;
+  /** The frame's memory may be reused once `run` has resolved (HandlerSpec.frameReusable). */
+  readonly frameReusable: boolean;
   /**
    * Decodes the body (throwing KafkaCodecError synchronously when it is malformed), then calls
    * `handle` in the same turn, so handlers start in request order, and encodes its answer.
@@ -106,6 +117,7 @@ export function toDispatch<A extends ApiSchema>(handler: KafkaHandler<A>): Dispa
   const { schema } = handler;
   return {
     declaration: handler,
+    frameReusable: handler.frameReusable,
     run(ctx, frame, bodyOffset) {
       const version = ctx.header.apiVersion;
       const request = decodeRequestBody(schema, version, frame, bodyOffset) as RequestData<A>;

@@ -4,9 +4,10 @@
 //
 // Hot path: record bytes are never decoded or copied. Each partition's `records` (a view into
 // the request frame) goes to the broker, which checks max.message.bytes, then to the log, which
-// checks the CRC (G7), patches base offsets in place and appends; the log owns the bytes from
-// then on. acks 0, 1 and -1 all wait for the flush policy (a single node is every replica), but
-// acks=0 sends nothing back (G8), or closes the connection when a partition failed.
+// checks the CRC (G7), patches base offsets in place and appends; the log owns the bytes until
+// the append settles, and the session then reuses the frame's memory (frameReusable). acks 0, 1
+// and -1 all wait for the flush policy (a single node is every replica), but acks=0 sends nothing
+// back (G8), or closes the connection when a partition failed.
 //
 // Idempotent producers (KIP-98): a batch with a producer id is checked against the partition's
 // producer state in the same synchronous step that hands it to the log (produceToPartition), so
@@ -32,6 +33,9 @@ export const produceHandler = defineHandler({
   schema: produceSchema,
   versionMin: 0,
   versionMax: 7,
+  // Every append has settled (written and acknowledged, or refused) before handle resolves, and
+  // the log keeps no view of a batch after that, so the session may reuse the frame's memory.
+  frameReusable: true,
   async handle(ctx, request, version) {
     if (version < PRODUCE_VERSION_SERVED_MIN) return answer(request, everyPartition(request, KafkaErrorCode.UNSUPPORTED_VERSION));
     const { acks } = request;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaCodecError, KafkaCodecErrorCode } from '../../../../src/protocols/kafka/codec/codec-error.js';
-import { FrameAssembler, REQUEST_BYTES_MAX_DEFAULT } from '../../../../src/protocols/kafka/framing.js';
+import { FRAME_POOL_BYTES_MIN, FrameAssembler, REQUEST_BYTES_MAX_DEFAULT } from '../../../../src/protocols/kafka/framing.js';
 
 function frameOf(body: Buffer): Buffer {
   const prefix = Buffer.alloc(4);
@@ -130,4 +130,91 @@ test('many small chunks do not pile up: spent chunks are dropped', () => {
   assert.deepEqual(assembler.next(), body);
   assert.equal(assembler.bufferedBytes, 0);
   assert.equal(assembler.next(), null);
+});
+
+/** Pushes `stream` in chunks of `chunkBytes` (as a socket delivers a large request) and returns the frames. */
+function framesOf(assembler: FrameAssembler, stream: Buffer, chunkBytes: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < stream.length; i += chunkBytes) {
+    assembler.push(Buffer.from(stream.subarray(i, i + chunkBytes)));
+    for (let f = assembler.next(); f !== null; f = assembler.next()) out.push(f);
+  }
+  return out;
+}
+
+test('a released large frame lends its memory to the next large frame; its bytes are the new frame\'s', () => {
+  const assembler = new FrameAssembler();
+  const a = patterned(FRAME_POOL_BYTES_MIN + 1000, 1);
+  const b = patterned(FRAME_POOL_BYTES_MIN + 3000, 2);
+  const [first] = framesOf(assembler, frameOf(a), 16 * 1024);
+  assert.ok(first !== undefined && first.equals(a));
+  assert.equal(assembler.pooledBytes, 0);
+  assembler.release(first);
+  assert.equal(assembler.pooledBytes, 2 * FRAME_POOL_BYTES_MIN, 'capacity rounded up to a power of two');
+  assembler.release(first); // a second release is ignored
+  assert.equal(assembler.pooledBytes, 2 * FRAME_POOL_BYTES_MIN);
+  const [second] = framesOf(assembler, frameOf(b), 16 * 1024);
+  assert.ok(second !== undefined && second.equals(b));
+  assert.equal(second.buffer, first.buffer, 'the same memory');
+  assert.equal(assembler.pooledBytes, 0);
+  // Released twice before: still lent only once, so a third frame does not share it with `second`.
+  const [third] = framesOf(assembler, frameOf(a), 16 * 1024);
+  assert.ok(third !== undefined && third.equals(a));
+  assert.notEqual(third.buffer, second.buffer);
+  assert.ok(second.equals(b), 'a frame in use is never handed out again');
+});
+
+test('release ignores views into socket chunks and small copies, so no chunk memory is ever reused', () => {
+  const assembler = new FrameAssembler();
+  const chunk = Buffer.concat([frameOf(patterned(FRAME_POOL_BYTES_MIN + 10, 3)), frameOf(patterned(30, 4))]);
+  assembler.push(chunk);
+  const big = assembler.next();
+  const small = assembler.next();
+  assert.ok(big !== null && small !== null && big.buffer === chunk.buffer);
+  assembler.release(big);
+  assembler.release(small);
+  const [copied] = framesOf(assembler, frameOf(patterned(100, 5)), 7);
+  assert.ok(copied !== undefined);
+  assembler.release(copied);
+  assert.equal(assembler.pooledBytes, 0);
+});
+
+test('the pool keeps at most framePoolBytesMax of released memory, and none when it is 0', () => {
+  const body = patterned(FRAME_POOL_BYTES_MIN, 6);
+  const stream = Buffer.concat([frameOf(body), frameOf(body), frameOf(body)]);
+  const assembler = new FrameAssembler({ framePoolBytesMax: 2 * FRAME_POOL_BYTES_MIN });
+  const frames = framesOf(assembler, stream, 1000);
+  assert.equal(frames.length, 3);
+  for (const f of frames) assembler.release(f);
+  assert.equal(assembler.pooledBytes, 2 * FRAME_POOL_BYTES_MIN);
+  const none = new FrameAssembler({ framePoolBytesMax: 0 });
+  for (const f of framesOf(none, stream, 1000)) none.release(f);
+  assert.equal(none.pooledBytes, 0);
+  assert.throws(() => new FrameAssembler({ framePoolBytesMax: -1 }), RangeError);
+});
+
+test('large frames assembled as chunks arrive come out whole, with small frames around them, at any chunking', () => {
+  const bodies = [patterned(FRAME_POOL_BYTES_MIN + 17, 7), patterned(5, 8), patterned(3 * FRAME_POOL_BYTES_MIN, 9), Buffer.alloc(0), patterned(FRAME_POOL_BYTES_MIN, 10)];
+  const stream = Buffer.concat(bodies.map(frameOf));
+  for (const chunkBytes of [1, 3, 1000, 4093, FRAME_POOL_BYTES_MIN - 1, FRAME_POOL_BYTES_MIN + 21, 3 * FRAME_POOL_BYTES_MIN + 9, stream.length]) {
+    const assembler = new FrameAssembler();
+    const frames = framesOf(assembler, stream, chunkBytes).map((f) => Buffer.from(f));
+    assert.deepEqual(frames, bodies, `chunks of ${chunkBytes}`);
+    assert.equal(assembler.bufferedBytes, 0);
+  }
+});
+
+test('while a large frame is assembled, bytesBuffered counts it, and an oversized next frame is refused once it is out', () => {
+  const big = patterned(FRAME_POOL_BYTES_MIN * 2, 11);
+  const bad = Buffer.alloc(4);
+  bad.writeInt32BE(FRAME_POOL_BYTES_MIN * 4);
+  const stream = Buffer.concat([frameOf(big), bad]);
+  const assembler = new FrameAssembler({ requestBytesMax: FRAME_POOL_BYTES_MIN * 3 });
+  assembler.push(stream.subarray(0, 1000));
+  assert.equal(assembler.next(), null);
+  assert.equal(assembler.bufferedBytes, 996);
+  assembler.push(stream.subarray(1000));
+  const frame = assembler.next();
+  assert.ok(frame !== null && frame.equals(big));
+  assert.throws(() => assembler.next(), (err: unknown) => err instanceof KafkaCodecError && err.code === KafkaCodecErrorCode.FRAME_TOO_LARGE);
 });

@@ -1,0 +1,98 @@
+// The broker's own produce ceiling (`npm run bench:kafka-ceiling`): on a 2-core machine a real
+// librdkafka producer needs about as much CPU per MB as the broker, so the two share the cores
+// and neither shows its limit. Here the producer is kafka-replay-producer.js, which re-sends one
+// pre-encoded Produce request (1 KiB records, ~1 MB batches, acks=1) and costs almost no CPU;
+// the broker does all its usual work (CRC check, offsets, write, fdatasync per group commit).
+// Printed next to dd's raw sequential write bandwidth of the same run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { machineFacts, MB, runDd, syncDisks } from './bench-report.js';
+import { cpuSeconds, REPO_ROOT, startBroker } from './kafka-bench-processes.js';
+
+const { values } = parseArgs({
+  options: {
+    'total-mb': { type: 'string', default: '4000' },
+    'in-flight': { type: 'string', default: '4' },
+    producers: { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '3' },
+    'flush-policy': { type: 'string', default: 'always' },
+    dir: { type: 'string', default: '' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`npm run bench:kafka-ceiling -- [--total-mb 4000] [--in-flight 4] [--producers 1] [--repeat 3] [--flush-policy always] [--dir DIR]
+Measures how many MB/s of 1 KiB acks=1 produce the broker takes when the producer costs (almost)
+no CPU, next to dd's sequential write bandwidth on the same disk.\n`);
+  process.exit(0);
+}
+
+const base = values.dir !== '' ? values.dir : mkdtempSync(join(tmpdir(), 'wharf-ceiling-'));
+const totalMb = Number(values['total-mb']);
+const producers = Number(values.producers);
+
+interface Round { mbPerSec: number; brokerMsPerMb: number; clientMsPerMb: number; errors: number }
+
+function runProducer(port: number, topic: string, partition: number, mb: number): Promise<{ pid: number; result: Promise<Record<string, number>> }> {
+  const proc = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'bench', 'kafka-replay-producer.js'), '--port', String(port), '--topic', topic,
+    '--partition', String(partition), '--total-mb', String(mb), '--in-flight', values['in-flight']], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+  const result = new Promise<Record<string, number>>((resolve, reject) => {
+    proc.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0) reject(new Error(`replay producer exited ${String(code)}: ${out}`));
+      else resolve(JSON.parse(line) as Record<string, number>);
+    });
+  });
+  return Promise.resolve({ pid: proc.pid ?? 0, result });
+}
+
+async function round(n: number): Promise<Round> {
+  const dataDir = join(base, `broker-${n}`);
+  const broker = await startBroker({ dataDir, flushPolicy: values['flush-policy'], profileDir: null });
+  try {
+    const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'ceiling', numPartitions: producers }] });
+    await admin.disconnect();
+    const broker0 = cpuSeconds(broker.pid);
+    const started = Date.now();
+    const runs = await Promise.all(Array.from({ length: producers }, (_, p) => runProducer(broker.port, 'ceiling', p, totalMb / producers)));
+    const results = await Promise.all(runs.map((r) => r.result));
+    const seconds = (Date.now() - started) / 1000;
+    const brokerCpu = cpuSeconds(broker.pid) - broker0;
+    const bytes = results.reduce((s, r) => s + (r.bytes ?? 0), 0);
+    const errors = results.reduce((s, r) => s + (r.errors ?? 0), 0);
+    const clientCpu = results.reduce((s, r) => s + (r.cpuSeconds ?? 0), 0);
+    const mb = bytes / MB;
+    return { mbPerSec: mb / seconds, brokerMsPerMb: (brokerCpu * 1000) / mb, clientMsPerMb: (clientCpu * 1000) / mb, errors };
+  } finally {
+    await broker.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+for (const line of machineFacts(base)) console.log(line);
+console.log(`date: ${new Date().toISOString()}`);
+const dd: number[] = [];
+const rounds: Round[] = [];
+const repeat = Number(values.repeat);
+for (let i = 0; i < repeat; i++) {
+  syncDisks();
+  dd.push(runDd(base, 2048).ddMBps);
+  syncDisks();
+  rounds.push(await round(i));
+  const r = rounds[rounds.length - 1] as Round;
+  console.log(`round ${i + 1}: dd ${dd[i]?.toFixed(0)} MB/s; broker ${r.mbPerSec.toFixed(0)} MB/s (${((r.mbPerSec / (dd[i] ?? 1)) * 100).toFixed(0)}% of dd), broker CPU ${r.brokerMsPerMb.toFixed(2)} ms/MB, client CPU ${r.clientMsPerMb.toFixed(2)} ms/MB, produce errors ${r.errors}`);
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const ddMedian = median(dd);
+const brokerMedian = median(rounds.map((r) => r.mbPerSec));
+console.log(`\nmedian of ${repeat}: dd ${ddMedian.toFixed(0)} MB/s; broker ceiling ${brokerMedian.toFixed(0)} MB/s = ${((brokerMedian / ddMedian) * 100).toFixed(0)}% of dd; broker CPU ${median(rounds.map((r) => r.brokerMsPerMb)).toFixed(2)} ms/MB`);
+if (values.dir === '') rmSync(base, { recursive: true, force: true });

@@ -1,0 +1,253 @@
+// The disk side of a durable queue: its partition log `~q.<id>` of message records, and its ack
+// state (metadata document `amqp-queue-<id>`). The queue is the log's only writer, so the offset
+// of every persistent message is known when it is enqueued: the store counts from logEndOffset.
+// Messages enqueued in one turn of the event loop go out as one append (one group commit), and
+// share one `stored` promise. The ack state is written at most every ackStateIntervalMs when it
+// changed, and then the log start moves up to the ack head, so fully acked segments are deleted.
+import { strict as assert } from 'node:assert';
+import type { Logger } from 'pino';
+import type { MetadataStore } from '../../cluster/metadata-store.js';
+import type { PartitionLog } from '../../log/partition-log.js';
+import { decodeRecordBatches } from '../../records/index.js';
+import type { TimerDriver } from '../groups/deadline-queue.js';
+import { decodeMessageRecord, encodeMessageBatch, estimatedRecordBytes, MESSAGE_BATCH_BYTES_TARGET, type PendingRecord, type StoredMessage } from './message-record.js';
+import { AckState, OffsetRanges, parseAckSnapshot } from './queue-ack-state.js';
+import type { Message } from './types.js';
+
+/** Bytes asked of the log per read while recovering. */
+const RECOVERY_READ_BYTES = 1024 * 1024;
+
+export interface QueueStoreDeps {
+  logger: Logger;
+  metadata: MetadataStore;
+  timers: TimerDriver;
+  ackStateIntervalMs: number;
+  deleteLog(name: string): Promise<void>;
+}
+
+export interface RecoveredMessage {
+  offset: number;
+  stored: StoredMessage;
+  redelivered: boolean;
+}
+
+const noop = (): void => undefined;
+
+export function queueLogName(id: number): string {
+  return `~q.${id}`;
+}
+
+export function ackStateDocumentName(id: number): string {
+  return `amqp-queue-${id}`;
+}
+
+export class QueueStore {
+  readonly logName: string;
+  private readonly docName: string;
+  private readonly log: PartitionLog;
+  private readonly deps: QueueStoreDeps;
+  private readonly ack: AckState;
+  private nextOffset: number;
+  private pending: PendingRecord[] = [];
+  private pendingStored: Promise<void> | undefined = undefined;
+  private resolvePending: () => void = noop;
+  private rejectPending: (err: unknown) => void = noop;
+  /** Settles when every append issued so far has settled. */
+  private appendsSettled: Promise<void> = Promise.resolve();
+  private readonly flushBound = (): void => this.flushPending();
+  private saveTimer: unknown = null;
+  private dirty = false;
+  private saving: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(id: number, log: PartitionLog, deps: QueueStoreDeps, ack: AckState) {
+    this.logName = queueLogName(id);
+    this.docName = ackStateDocumentName(id);
+    this.log = log;
+    this.deps = deps;
+    this.ack = ack;
+    this.nextOffset = log.logEndOffset;
+  }
+
+  /**
+   * Reads the ack state and the log, calling `onMessage` for every message not done, in log
+   * order. After anything but a clean close every recovered message may have been delivered, so
+   * it comes back redelivered; after a clean close only those unacked at the time do.
+   */
+  static async open(id: number, log: PartitionLog, deps: QueueStoreDeps, onMessage: (m: RecoveredMessage) => void): Promise<QueueStore> {
+    const snapshot = parseAckSnapshot(await deps.metadata.read(ackStateDocumentName(id)));
+    const logEnd = log.highWatermark;
+    // The ack state can run ahead of the log: an entry may be acked before its append is durable,
+    // and a crash can then cut the log shorter than the head. Offsets past the end will be reused.
+    const head = Math.min(Math.max(snapshot?.head ?? 0, log.logStartOffset), logEnd);
+    const done = OffsetRanges.fromArray(snapshot?.done ?? []);
+    done.truncateFrom(logEnd);
+    const delivered = OffsetRanges.fromArray(snapshot?.delivered ?? []);
+    const clean = snapshot?.clean === true;
+    const store = new QueueStore(id, log, deps, new AckState(head, done));
+    let offset = head;
+    while (offset < logEnd) {
+      const { bytes } = await log.read(offset, RECOVERY_READ_BYTES);
+      if (bytes.length === 0) break;
+      const { batches } = decodeRecordBatches(bytes, { batchBytesMax: log.config.batchBytesMax });
+      if (batches.length === 0) break;
+      for (const batch of batches) {
+        for (const record of batch.records) {
+          const at = batch.baseOffset + record.offsetDelta;
+          if (at < offset || at >= logEnd || store.ack.isDone(at)) continue;
+          onMessage({ offset: at, stored: decodeMessageRecord(record, batch.baseTimestamp), redelivered: !clean || delivered.has(at) });
+        }
+        offset = Math.max(offset, batch.baseOffset + batch.lastOffsetDelta + 1);
+      }
+    }
+    // From now on a crash is unclean: say so on disk before anything is delivered.
+    if (snapshot === null || clean) await deps.metadata.write(store.docName, store.ack.snapshot(new OffsetRanges(), false));
+    return store;
+  }
+
+  /** Queues a persistent message for this turn's append; returns its offset and the turn's `stored` promise. */
+  append(message: Message, enqueuedAtMs: number): { offset: number; stored: Promise<void> } {
+    if (this.pendingStored === undefined) {
+      this.pendingStored = new Promise<void>((resolve, reject) => {
+        this.resolvePending = resolve;
+        this.rejectPending = reject;
+      });
+      // A publisher without confirms never looks at `stored`; its failure is logged below.
+      this.pendingStored.catch(noop);
+      queueMicrotask(this.flushBound);
+    }
+    this.pending.push({ message, enqueuedAtMs });
+    return { offset: this.nextOffset++, stored: this.pendingStored };
+  }
+
+  markDone(offset: number): void {
+    this.ack.markDone(offset);
+    if (!this.dirty) {
+      this.dirty = true;
+      if (this.saveTimer === null && !this.closed) this.saveTimer = this.deps.timers.set(this.saveTick, this.deps.ackStateIntervalMs);
+    }
+  }
+
+  isDone(offset: number): boolean {
+    return this.ack.isDone(offset);
+  }
+
+  get ackHead(): number {
+    return this.ack.head;
+  }
+
+  /** Waits for the appends issued so far (close, tests). Never rejects. */
+  whenAppended(): Promise<void> {
+    return this.appendsSettled;
+  }
+
+  /** Writes pending appends and the ack state, marked clean, with `delivered` (offsets of unacked entries). */
+  async close(delivered: readonly number[]): Promise<void> {
+    this.stopTimer();
+    this.closed = true;
+    this.flushPending();
+    await this.appendsSettled;
+    const ranges = new OffsetRanges();
+    for (const o of [...delivered].sort((a, b) => a - b)) ranges.add(o);
+    await this.serialized(() => this.deps.metadata.write(this.docName, this.ack.snapshot(ranges, true)));
+  }
+
+  /** Deletes the log and forgets the ack state (MetadataStore has no delete: a null document means none). */
+  async delete(): Promise<void> {
+    this.stopTimer();
+    this.closed = true;
+    this.flushPending();
+    await this.appendsSettled;
+    await this.serialized(async () => {
+      await this.deps.deleteLog(this.logName);
+      await this.deps.metadata.write(this.docName, null);
+    });
+  }
+
+  // ---- internals ----
+
+  private readonly saveTick = (): void => {
+    this.saveTimer = null;
+    if (this.closed || !this.dirty) return;
+    this.dirty = false;
+    void this.serialized(() => this.save());
+  };
+
+  private async save(): Promise<void> {
+    await this.deps.metadata.write(this.docName, this.ack.snapshot(new OffsetRanges(), false));
+    // The log start may only move over durable offsets; the rest follows on a later save.
+    const upTo = Math.min(this.ack.head, this.log.highWatermark);
+    if (upTo > this.log.logStartOffset && this.log.failure === null) await this.log.deleteRecordsBefore(upTo);
+  }
+
+  /** Runs `task` after the previous one; logs its failure instead of throwing (a later save retries). */
+  private serialized(task: () => Promise<void>): Promise<void> {
+    const run = this.saving.then(task).catch((err: unknown) => {
+      this.deps.logger.error({ err, log: this.logName }, 'persisting the ack state of an AMQP queue failed; acked messages may come back after a restart');
+      this.dirty = true;
+    });
+    this.saving = run;
+    return run;
+  }
+
+  private stopTimer(): void {
+    if (this.saveTimer !== null) this.deps.timers.clear(this.saveTimer);
+    this.saveTimer = null;
+  }
+
+  private flushPending(): void {
+    const records = this.pending;
+    if (records.length === 0) return;
+    const resolve = this.resolvePending;
+    const reject = this.rejectPending;
+    this.pending = [];
+    this.pendingStored = undefined;
+    this.resolvePending = noop;
+    this.rejectPending = noop;
+    const appends = this.encodeAppends(records).map(({ bytes, baseOffset }) =>
+      this.log.append(bytes).then((result) => {
+        assert.equal(result.baseOffset, baseOffset, 'queue log offsets diverged from the predicted ones');
+      }),
+    );
+    const all = Promise.all(appends).then(
+      () => resolve(),
+      (err: unknown) => {
+        this.deps.logger.error({ err, log: this.logName }, 'appending persistent messages to an AMQP queue log failed; their publishers get nacks');
+        reject(err);
+      },
+    );
+    this.appendsSettled = this.appendsSettled.then(() => all);
+  }
+
+  /** Cuts records into batches of about MESSAGE_BATCH_BYTES_TARGET and batches into appends the log accepts. */
+  private encodeAppends(records: PendingRecord[]): Array<{ bytes: Buffer; baseOffset: number }> {
+    const appendBytesMax = this.log.config.batchBytesMax;
+    const out: Array<{ bytes: Buffer; baseOffset: number }> = [];
+    let offset = this.nextOffset - records.length;
+    let group: Buffer[] = [];
+    let groupBytes = 0;
+    let groupBase = offset;
+    let start = 0;
+    while (start < records.length) {
+      let end = start;
+      let bytes = 0;
+      while (end < records.length && (end === start || bytes + estimatedRecordBytes((records[end] as PendingRecord).message) <= MESSAGE_BATCH_BYTES_TARGET)) {
+        bytes += estimatedRecordBytes((records[end] as PendingRecord).message);
+        end++;
+      }
+      const batch = encodeMessageBatch(records.slice(start, end));
+      if (group.length > 0 && groupBytes + batch.length > appendBytesMax) {
+        out.push({ bytes: Buffer.concat(group, groupBytes), baseOffset: groupBase });
+        group = [];
+        groupBytes = 0;
+        groupBase = offset;
+      }
+      group.push(batch);
+      groupBytes += batch.length;
+      offset += end - start;
+      start = end;
+    }
+    if (group.length > 0) out.push({ bytes: group.length === 1 ? (group[0] as Buffer) : Buffer.concat(group, groupBytes), baseOffset: groupBase });
+    return out;
+  }
+}
