@@ -40,6 +40,15 @@ export default tseslint.config(
   layer(['src/client/**/*.ts'], [
     { group: ['**/broker/**', '**/log/**', '**/cli/**', '**/server.js', '**/protocols/kafka/handlers/**', '**/protocols/kafka/session.js', '**/protocols/amqp/*.js'], message: 'src/client/ uses only the Kafka and AMQP codecs, formats/, records/ and util/' },
   ]),
+  // wharf/client (src/client/web/) runs in browsers with no dependencies: it imports only its own
+  // files (no node:*, no packages, no other layer) and uses no Node globals.
+  {
+    files: ['src/client/web/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: 'src/client/web ships to browsers: import only its own files (./x.js), never node:*, packages or other layers' }] }],
+      'no-restricted-globals': ['error', ...['Buffer', 'process', 'require', 'setImmediate', 'global', '__dirname', '__filename'].map((name) => ({ name, message: 'src/client/web ships to browsers: use Web APIs only' }))],
+    },
+  },
   // A protocol never reaches into another protocol or the storage engine directly.
   layer(['src/protocols/**/*.ts'], [
     { group: ['**/log/**', '**/cli/**'], message: 'protocols/ talk to broker/, never to log/ directly' },

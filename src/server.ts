@@ -6,6 +6,7 @@ import type { WharfConfig } from './config/config-keys.js';
 import { Broker } from './broker/broker.js';
 import { startKafkaListener, type KafkaListener } from './protocols/kafka/listener.js';
 import { startAmqpListener, type AmqpListener } from './protocols/amqp/listener.js';
+import { startHttpListener, type HttpListener } from './protocols/http/listener.js';
 
 export interface ListenerAddress {
   host: string;
@@ -38,9 +39,18 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
     await broker.close();
     throw err;
   }
+  let http: HttpListener;
+  try {
+    http = await startHttpListener({ broker, config, logger });
+  } catch (err) {
+    await Promise.all([kafka.close(), amqp.close()]);
+    await broker.close();
+    throw err;
+  }
   addresses.kafka = kafka.address;
   addresses.amqp = amqp.address;
-  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy, kafkaPort: kafka.address.port, amqpPort: amqp.address.port }, `Wharf is running; data lives in ${broker.paths.root}`);
+  addresses.http = http.address;
+  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy, kafkaPort: kafka.address.port, amqpPort: amqp.address.port, httpPort: http.address.port }, `Wharf is running; data lives in ${broker.paths.root}`);
   let stopped = false;
   return {
     broker,
@@ -50,7 +60,7 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
       if (stopped) return;
       stopped = true;
       try {
-        await Promise.all([kafka.close(), amqp.close()]);
+        await Promise.all([kafka.close(), amqp.close(), http.close()]);
       } finally {
         await broker.close();
       }

@@ -9,6 +9,7 @@ import { AmqpClientConnection } from '../client/amqp/amqp-connection.js';
 import { AMQP_URL_DEFAULT, parseAmqpUrl, redactUrl, type AmqpEndpoint } from '../client/amqp/amqp-url.js';
 import { WharfError } from '../util/wharf-error.js';
 import { ERR_CLI_USAGE, splitPair } from './kafka-options.js';
+import { exitQuietlyWhenStdoutCloses } from './stdout-guard.js';
 
 export const AMQP_URL_ENV = 'WHARF_AMQP_URL';
 /** A command AMQP 0-9-1 cannot serve (listing queues, exchanges, bindings): it needs the management API. */
@@ -62,17 +63,6 @@ export async function withChannel<T>(opts: AmqpOpts, fn: (channel: AmqpClientCha
   } finally {
     await connection.close();
   }
-}
-
-let stdoutGuarded = false;
-
-function exitQuietlyWhenStdoutCloses(): void {
-  if (stdoutGuarded) return;
-  stdoutGuarded = true;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
 }
 
 /**

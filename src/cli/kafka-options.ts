@@ -5,6 +5,7 @@ import { parseAddressList, formatAddress } from '../client/broker-address.js';
 import { ClientError, ClientErrorCode } from '../client/client-errors.js';
 import { KafkaClient } from '../client/kafka-client.js';
 import { WharfError } from '../util/wharf-error.js';
+import { exitQuietlyWhenStdoutCloses } from './stdout-guard.js';
 
 export const BOOTSTRAP_DEFAULT = 'localhost:9092';
 export const BOOTSTRAP_ENV = 'WHARF_BOOTSTRAP';
@@ -33,18 +34,6 @@ export async function connectClient(bootstrap: string): Promise<KafkaClient> {
   const reason = last instanceof Error ? last.message.replace(/^cannot connect to \S+ /, '') : '';
   throw new ClientError(ClientErrorCode.CONNECT,
     `cannot connect to ${tried} ${reason}: is \`wharf serve\` running? pass --bootstrap HOST:PORT or set ${BOOTSTRAP_ENV}`, { cause: last });
-}
-
-let stdoutGuarded = false;
-
-/** A reader that goes away (`wharf consume … | head`) ends the command quietly, as SIGPIPE ends C tools. */
-function exitQuietlyWhenStdoutCloses(): void {
-  if (stdoutGuarded) return;
-  stdoutGuarded = true;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
 }
 
 /** Runs `fn` with a connected client and closes it afterwards, whatever happens. */

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { AmqpBroker } from '../../broker/amqp/amqp-broker.js';
 import type { ResourceAlarm } from '../../broker/resource-alarm.js';
-import type { BadInputLog } from '../kafka/bad-input-log.js';
+import type { BadInputLog } from '../bad-input-log.js';
 
 export interface AmqpServices {
   readonly broker: AmqpBroker;

@@ -7,7 +7,7 @@ import type { Broker } from '../../broker/broker.js';
 import { ResourceAlarm } from '../../broker/resource-alarm.js';
 import type { WharfConfig } from '../../config/config-keys.js';
 import { WharfError } from '../../util/wharf-error.js';
-import { BadInputLog } from '../kafka/bad-input-log.js';
+import { BadInputLog } from '../bad-input-log.js';
 import { AmqpConnection } from './connection.js';
 import type { AmqpServices } from './connection-services.js';
 
@@ -54,7 +54,7 @@ export async function startAmqpListener(options: { broker: Broker; config: Wharf
     messageBytesMax: MESSAGE_BYTES_MAX,
     clusterName: `wharf@${config.host}`,
     logger,
-    badInput: new BadInputLog(logger),
+    badInput: new BadInputLog(logger, { protocol: 'amqp' }),
   };
   const server = createServer({ noDelay: true, allowHalfOpen: false });
   try {

@@ -8,7 +8,7 @@ import { brokerClusterId } from '../../broker/cluster-identity.js';
 import { TopicAutoCreator } from '../../broker/topic-auto-create.js';
 import type { WharfConfig } from '../../config/config-keys.js';
 import { WharfError } from '../../util/wharf-error.js';
-import { BadInputLog } from './bad-input-log.js';
+import { BadInputLog } from '../bad-input-log.js';
 import { createHandlerTable, type HandlerTable } from './handlers/index.js';
 import type { BrokerConfigEntry, KafkaServices } from './handlers/handler.js';
 import { KafkaSession } from './session.js';

@@ -20,7 +20,7 @@
 import type { Duplex } from 'node:stream';
 import { encodeApiVersionsUnsupported } from './api-registry.js';
 import { AppendOrder } from './append-order.js';
-import type { BadInputLog } from './bad-input-log.js';
+import type { BadInputLog } from '../bad-input-log.js';
 import { KafkaCodecError } from './codec/codec-error.js';
 import { FrameAssembler } from './framing.js';
 import { CLOSE_CONNECTION, NO_RESPONSE, type ConnectionContext, type DispatchResult, type KafkaServices } from './handlers/handler.js';

@@ -90,12 +90,7 @@ function layoutContent(channel: number, classId: number, methodIdInClass: number
   pos = headBytes;
   buf[pos - 1] = FRAME_END;
   if (copyBody) {
-    for (let at = 0; at < body.length; at += chunkMax) {
-      const n = Math.min(chunkMax, body.length - at);
-      writeFrameHeader(buf, pos, FrameType.BODY, channel, n);
-      pos += FRAME_HEADER_BYTES + body.copy(buf, pos + FRAME_HEADER_BYTES, at, at + n);
-      buf[pos++] = FRAME_END;
-    }
+    writeBodyFrames(buf, pos, channel, body, chunkMax);
     return buf;
   }
   // Sliced: head + first body frame header, then for each slice the slice and the 8 framing bytes after it.
@@ -171,11 +166,17 @@ export function encodeContentFrames(channel: number, properties: Buffer, body: B
   writeUint64(buf, 11, body.length, 'body size');
   let pos = 7 + CONTENT_HEADER_FIXED_BYTES + properties.copy(buf, 7 + CONTENT_HEADER_FIXED_BYTES);
   buf[pos++] = FRAME_END;
+  writeBodyFrames(buf, pos, channel, body, chunkMax);
+  return buf;
+}
+
+/** Writes `body` as body frames of at most `chunkMax` payload bytes from `pos`; returns the end. */
+function writeBodyFrames(buf: Buffer, pos: number, channel: number, body: Buffer, chunkMax: number): number {
   for (let at = 0; at < body.length; at += chunkMax) {
     const n = Math.min(chunkMax, body.length - at);
     writeFrameHeader(buf, pos, FrameType.BODY, channel, n);
     pos += FRAME_HEADER_BYTES + body.copy(buf, pos + FRAME_HEADER_BYTES, at, at + n);
     buf[pos++] = FRAME_END;
   }
-  return buf;
+  return pos;
 }

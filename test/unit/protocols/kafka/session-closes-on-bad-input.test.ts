@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { BadInputLog } from '../../../../src/protocols/kafka/bad-input-log.js';
+import { BadInputLog } from '../../../../src/protocols/bad-input-log.js';
 import { encodeRequest } from '../../../../src/protocols/kafka/messages.js';
 import { apiVersionsSchema, fetchSchema, metadataSchema } from '../../../../src/protocols/kafka/schema/index.js';
 import { sessionHarness } from './helpers/session-harness.js';
@@ -94,7 +94,7 @@ test('the bad-input log keeps at most its line budget per window and reports wha
     },
   });
   let now = 1_000_000;
-  const log = new BadInputLog(pino(sink), 3, 60_000, () => now);
+  const log = new BadInputLog(pino(sink), { linesMax: 3, windowMs: 60_000, nowMs: () => now });
   for (let i = 0; i < 10; i++) log.warn({ i }, 'bad');
   assert.equal(lines.length, 3);
   now += 60_000;

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { Broker } from '../../../../../src/broker/broker.js';
 import { TopicAutoCreator } from '../../../../../src/broker/topic-auto-create.js';
 import { defaultConfig } from '../../../../../src/config/config-keys.js';
-import { BadInputLog } from '../../../../../src/protocols/kafka/bad-input-log.js';
+import { BadInputLog } from '../../../../../src/protocols/bad-input-log.js';
 import { FrameAssembler } from '../../../../../src/protocols/kafka/framing.js';
 import type { KafkaServices } from '../../../../../src/protocols/kafka/handlers/handler.js';
 import { createHandlerTable, type HandlerTable } from '../../../../../src/protocols/kafka/handlers/index.js';

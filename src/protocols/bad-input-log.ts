@@ -6,6 +6,14 @@ import type { Logger } from 'pino';
 export const BAD_INPUT_LINES_MAX_DEFAULT = 10;
 export const BAD_INPUT_WINDOW_MS_DEFAULT = 10_000;
 
+export interface BadInputLogOptions {
+  /** Names the listener in the summary line: kafka, amqp, http. */
+  protocol?: string;
+  linesMax?: number;
+  windowMs?: number;
+  nowMs?: () => number;
+}
+
 export class BadInputLog {
   private readonly logger: Logger;
   private readonly linesMax: number;
@@ -15,17 +23,20 @@ export class BadInputLog {
   private lines = 0;
   private suppressed = 0;
 
-  constructor(logger: Logger, linesMax = BAD_INPUT_LINES_MAX_DEFAULT, windowMs = BAD_INPUT_WINDOW_MS_DEFAULT, nowMs: () => number = Date.now) {
+  private readonly protocol: string;
+
+  constructor(logger: Logger, options: BadInputLogOptions = {}) {
     this.logger = logger;
-    this.linesMax = linesMax;
-    this.windowMs = windowMs;
-    this.nowMs = nowMs;
+    this.protocol = options.protocol ?? 'kafka';
+    this.linesMax = options.linesMax ?? BAD_INPUT_LINES_MAX_DEFAULT;
+    this.windowMs = options.windowMs ?? BAD_INPUT_WINDOW_MS_DEFAULT;
+    this.nowMs = options.nowMs ?? Date.now;
   }
 
   warn(fields: Record<string, unknown>, message: string): void {
     const now = this.nowMs();
     if (now - this.windowStartMs >= this.windowMs) {
-      if (this.suppressed > 0) this.logger.warn({ suppressed: this.suppressed, windowMs: this.windowMs }, 'kafka: more connections were closed for bad input than were logged');
+      if (this.suppressed > 0) this.logger.warn({ suppressed: this.suppressed, windowMs: this.windowMs }, `${this.protocol}: more connections were closed for bad input than were logged`);
       this.windowStartMs = now;
       this.lines = 0;
       this.suppressed = 0;
