@@ -21,11 +21,12 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     'flush-policy': { type: 'string', default: 'always' },
     dir: { type: 'string', default: '' },
+    profile: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  process.stdout.write(`npm run bench:kafka-ceiling -- [--total-mb 4000] [--in-flight 4] [--producers 1] [--repeat 3] [--flush-policy always] [--dir DIR]
+  process.stdout.write(`npm run bench:kafka-ceiling -- [--total-mb 4000] [--in-flight 4] [--producers 1] [--repeat 3] [--flush-policy always] [--dir DIR] [--profile DIR]
 Measures how many MB/s of 1 KiB acks=1 produce the broker takes when the producer costs (almost)
 no CPU, next to dd's sequential write bandwidth on the same disk.\n`);
   process.exit(0);
@@ -54,7 +55,7 @@ function runProducer(port: number, topic: string, partition: number, mb: number)
 
 async function round(n: number): Promise<Round> {
   const dataDir = join(base, `broker-${n}`);
-  const broker = await startBroker({ dataDir, flushPolicy: values['flush-policy'], profileDir: null });
+  const broker = await startBroker({ dataDir, flushPolicy: values['flush-policy'], profileDir: values.profile === '' ? null : values.profile });
   try {
     const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
