@@ -42,6 +42,17 @@ export interface SubscribeTopicOp {
   prefetch?: number;
 }
 
+/** Every partition of a topic for a consumer group: from its committed offsets; acks commit. */
+export interface SubscribeGroupOp {
+  op: 'subscribe';
+  id: string;
+  topic: string;
+  group: string;
+  /** Where partitions without a committed offset start (server default 'latest'). */
+  offset?: 'earliest' | 'latest';
+  prefetch?: number;
+}
+
 export interface UnsubscribeOp {
   op: 'unsubscribe';
   id: string;
@@ -79,7 +90,7 @@ export interface PingOp {
   op: 'ping';
 }
 
-export type ClientOp = SubscribeQueueOp | SubscribeTopicOp | UnsubscribeOp | SettleOp | PublishOp | RequestOp | PingOp;
+export type ClientOp = SubscribeQueueOp | SubscribeTopicOp | SubscribeGroupOp | UnsubscribeOp | SettleOp | PublishOp | RequestOp | PingOp;
 
 // ---- server to client ----
 

@@ -1,9 +1,10 @@
-// One subscription of a client: a queue consumer or a topic-partition reader. It outlives the
-// socket: after a reconnect the client sends subscribeOp() again, a queue resumes where the broker
-// left it (unacked deliveries were requeued), a topic resumes after the last offset handed out.
+// One subscription of a client: a queue consumer, a topic-partition reader or a group's topic
+// reader. It outlives the socket: after a reconnect the client sends subscribeOp() again, a queue
+// resumes where the broker left it (unacked deliveries were requeued), a topic resumes after the
+// last offset handed out, a group where its acks committed (the server keeps the offsets).
 import { WharfClientError } from './client-error.js';
 import { Delivery, type Settle } from './message.js';
-import type { MessageOp, RecordOp, SubscribeQueueOp, SubscribeTopicOp } from './protocol.js';
+import type { MessageOp, RecordOp, SubscribeGroupOp, SubscribeQueueOp, SubscribeTopicOp } from './protocol.js';
 
 export interface QueueSubscribeOptions {
   queue: string;
@@ -23,9 +24,21 @@ export interface TopicSubscribeOptions {
   offset?: 'earliest' | 'latest' | number;
   /** Records in flight at most; the client grants credit as the handler finishes each one. */
   prefetch?: number;
+  group?: never;
 }
 
-export type SubscribeOptions = QueueSubscribeOptions | TopicSubscribeOptions;
+/** Every partition of a topic for a consumer group; each record is acked (committed) after its handler. */
+export interface GroupSubscribeOptions {
+  topic: string;
+  group: string;
+  /** Where partitions the group has no committed offset for start: 'latest' (default) or 'earliest'. */
+  offset?: 'earliest' | 'latest';
+  /** Records in flight at most, across the partitions. */
+  prefetch?: number;
+  partition?: never;
+}
+
+export type SubscribeOptions = QueueSubscribeOptions | TopicSubscribeOptions | GroupSubscribeOptions;
 
 /** A handler may return a promise: a topic record's credit is granted once it settles. */
 export type DeliveryHandler = (delivery: Delivery) => void | Promise<void>;
@@ -79,10 +92,17 @@ export class Subscription {
   }
 
   /** The op that (re)creates this subscription on a fresh socket. */
-  subscribeOp(): SubscribeQueueOp | SubscribeTopicOp {
+  subscribeOp(): SubscribeQueueOp | SubscribeTopicOp | SubscribeGroupOp {
     const o = this.options;
     if ('queue' in o) {
       const op: SubscribeQueueOp = { op: 'subscribe', id: this.id, queue: o.queue, vhost: o.vhost ?? '/', ack: o.ack ?? 'manual' };
+      if (o.prefetch !== undefined) op.prefetch = o.prefetch;
+      return op;
+    }
+    if (o.group !== undefined) {
+      // The server resumes a group from its committed offsets: the same op every time.
+      const op: SubscribeGroupOp = { op: 'subscribe', id: this.id, topic: o.topic, group: o.group };
+      if (o.offset !== undefined) op.offset = o.offset;
       if (o.prefetch !== undefined) op.prefetch = o.prefetch;
       return op;
     }
@@ -120,9 +140,13 @@ export class Subscription {
 
   onRecord(op: RecordOp): void {
     if (this.closed) return;
-    // Records can arrive again after a resubscribe raced with in-flight ones: hand out each offset once.
-    if (this.lastOffset !== undefined && op.offset <= this.lastOffset) return;
-    this.lastOffset = op.offset;
+    if (!('group' in this.options && this.options.group !== undefined)) {
+      // Records can arrive again after a resubscribe raced with in-flight ones: hand out each offset once.
+      // (A group's records that were handed out but not committed come again after a reconnect, by design.)
+      if (this.lastOffset !== undefined && op.offset <= this.lastOffset) return;
+      this.lastOffset = op.offset;
+    }
+    // The ack grants credit; for a group subscription it also commits the record's offset.
     const grant = this.settler(op.tag);
     this.run(Delivery.fromRecord(op, undefined), () => grant('ack', false));
   }

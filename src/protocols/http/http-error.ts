@@ -26,6 +26,8 @@ export const HttpErrorCode = {
   CONFLICT: 'conflict',
   /** A queue refused a publish (x-overflow reject-publish). */
   REJECTED: 'rejected',
+  /** A WebSocket group subscription names a consumer group that has active (Kafka) members. */
+  GROUP_IN_USE: 'group_in_use',
   STORAGE_ERROR: 'storage_error',
   UNAVAILABLE: 'unavailable',
   INTERNAL_ERROR: 'internal_error',

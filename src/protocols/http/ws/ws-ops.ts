@@ -36,6 +36,22 @@ export interface TopicSubscribeOp {
   readonly encoding: ReadEncoding;
 }
 
+/**
+ * A topic read by a consumer group (docs/gateway.md): every partition from the group's committed
+ * offset (or `offset` where it has none); acks commit. Manual ack only.
+ */
+export interface GroupSubscribeOp {
+  readonly op: 'subscribe';
+  readonly kind: 'group';
+  readonly id: ClientRef;
+  readonly topic: string;
+  readonly group: string;
+  /** Where a partition without a committed offset starts. */
+  readonly offset: 'earliest' | 'latest';
+  readonly prefetch: number;
+  readonly encoding: ReadEncoding;
+}
+
 export interface PublishFields {
   readonly ref: ClientRef | undefined;
   /** '' for the default exchange (also written `amq.default`). */
@@ -51,6 +67,7 @@ export interface PublishFields {
 export type ClientOp =
   | QueueSubscribeOp
   | TopicSubscribeOp
+  | GroupSubscribeOp
   | { readonly op: 'unsubscribe'; readonly id: ClientRef }
   | { readonly op: 'ack'; readonly id: ClientRef; readonly tag: number }
   | { readonly op: 'nack'; readonly id: ClientRef; readonly tag: number; readonly requeue: boolean }
@@ -102,9 +119,11 @@ function opOf(o: Record<string, unknown>): ClientOp {
   switch (o.op) {
     case 'subscribe':
       if (o.queue !== undefined && o.topic !== undefined) throw badRequest('subscribe takes either "queue" or "topic", not both');
+      if (o.group !== undefined && o.topic === undefined) throw badRequest('"group" goes with "topic": subscribe {topic, group} reads every partition of the topic for the group');
       if (o.queue !== undefined) return queueSubscribe(o);
+      if (o.topic !== undefined && o.group !== undefined) return groupSubscribe(o);
       if (o.topic !== undefined) return topicSubscribe(o);
-      throw badRequest('subscribe needs "queue" (with "vhost") or "topic" (with "partition" and "offset")');
+      throw badRequest('subscribe needs "queue" (with "vhost") or "topic" (with "partition" and "offset", or with "group")');
     case 'unsubscribe':
       return { op: 'unsubscribe', id: ref(o.id, 'id') };
     case 'ack':
@@ -146,6 +165,25 @@ function topicSubscribe(o: Record<string, unknown>): TopicSubscribeOp {
     offset: startOffset(o.offset),
     prefetch: int(o.prefetch, 'prefetch', PREFETCH_DEFAULT, 1, PREFETCH_MAX),
     ack: ackMode(o.ack),
+    encoding: readEncoding(o.encoding),
+  };
+}
+
+function groupSubscribe(o: Record<string, unknown>): GroupSubscribeOp {
+  if (o.partition !== undefined) throw badRequest('subscribe takes either "partition" or "group", not both: a group subscription reads every partition of the topic');
+  if (o.ack !== undefined && o.ack !== 'manual') throw badRequest(`a group subscription acks manually (an ack commits the record's offset to the group); ack must be "manual", not ${describe(o.ack)}`);
+  const offset = o.offset === undefined ? 'latest' : o.offset;
+  if (offset !== 'earliest' && offset !== 'latest') {
+    throw badRequest(`offset of a group subscription must be "earliest" or "latest" (where partitions without a committed offset start), not ${describe(o.offset)}`);
+  }
+  const group = name(o.group, 'group', undefined);
+  if (group.length === 0) throw badRequest('group must not be empty');
+  return {
+    op: 'subscribe', kind: 'group', id: ref(o.id, 'id'),
+    topic: name(o.topic, 'topic', undefined),
+    group,
+    offset,
+    prefetch: int(o.prefetch, 'prefetch', PREFETCH_DEFAULT, 1, PREFETCH_MAX),
     encoding: readEncoding(o.encoding),
   };
 }

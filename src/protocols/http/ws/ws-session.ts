@@ -18,6 +18,7 @@ import type { GatewayDeps } from '../gateway-deps.js';
 import { badRequest, httpErrorFor, notFound } from '../http-error.js';
 import { propertiesFromJson } from '../properties-json.js';
 import { gatewayConnectionId, type DeliverySink } from './delivery-sink.js';
+import { GroupTopicSubscription } from './group-topic-subscription.js';
 import { QueueSubscription } from './queue-subscription.js';
 import { PENDING_REQUESTS_MAX, RpcRequests } from './rpc-requests.js';
 import { TopicSubscription } from './topic-subscription.js';
@@ -32,7 +33,7 @@ export const WsCloseCode = { GOING_AWAY: 1001, POLICY_VIOLATION: 1008 } as const
 /** How long a socket the server closes gets to finish the closing handshake before it is cut. */
 const CLOSE_GRACE_MS = 2_000;
 
-type Subscription = QueueSubscription | TopicSubscription;
+type Subscription = QueueSubscription | TopicSubscription | GroupTopicSubscription;
 
 export interface WsSessionOptions {
   readonly deps: GatewayDeps;
@@ -173,7 +174,7 @@ export class WsSession implements DeliverySink {
         return undefined;
       case 'nack': {
         const sub = this.subscription(op.id);
-        if (sub instanceof TopicSubscription) throw badRequest('nack applies to queue subscriptions; a topic subscription acks records to grant credit (subscribe again from an offset to reread)');
+        if (!(sub instanceof QueueSubscription)) throw badRequest('nack applies to queue subscriptions; a topic subscription acks records to grant credit (subscribe again from an offset to reread)');
         sub.nack(op.tag, op.requeue);
         return undefined;
       }
@@ -198,7 +199,8 @@ export class WsSession implements DeliverySink {
       this.send({ op: 'subscribed', id: op.id });
       return;
     }
-    const sub = TopicSubscription.open(this.options.deps.broker.topics, this, op);
+    const { topics, groups } = this.options.deps.broker;
+    const sub = op.kind === 'group' ? GroupTopicSubscription.open(topics, groups, this, op) : TopicSubscription.open(topics, this, op);
     this.subscriptions.set(op.id, sub);
     this.send({ op: 'subscribed', id: op.id });
     sub.start();
