@@ -61,13 +61,17 @@ export interface DdResult {
   timedMBps: number;
 }
 
-/** One `dd if=/dev/zero of=<dir>/wharf-bench-dd.tmp bs=1M count=<mib> conv=fdatasync`, its output parsed. */
-export function runDd(dir: string, mib: number): DdResult {
+/**
+ * One `dd if=/dev/zero of=<dir>/wharf-bench-dd.tmp bs=1M count=<mib> conv=fdatasync`, its output
+ * parsed. The file is removed afterwards unless `keep` (then its blocks cannot be reused by what
+ * is measured next).
+ */
+export function runDd(dir: string, mib: number, keep = false): DdResult {
   const file = join(dir, 'wharf-bench-dd.tmp');
   const start = performance.now();
   const r = spawnSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${mib}`, 'conv=fdatasync'], { encoding: 'utf8' });
   const wallSeconds = (performance.now() - start) / 1000;
-  rmSync(file, { force: true });
+  if (!keep) rmSync(file, { force: true });
   // GNU dd ends with e.g. "1073741824 bytes (1.1 GB, 1.0 GiB) copied, 1.67668 s, 640 MB/s"
   const m = /(\d+) bytes .*copied, ([\d.]+) s/.exec(r.stderr);
   if (r.status !== 0 || m === null) throw new Error(`dd failed (status ${String(r.status)}): ${r.stderr}`);
