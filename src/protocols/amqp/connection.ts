@@ -13,6 +13,7 @@ import {
 import { AmqpChannel, type ChannelHost } from './channel.js';
 import type { AmqpServices } from './connection-services.js';
 import { AmqpCloseError, ReplyCode, replyCodeFor, replyText } from './reply-codes.js';
+import { hopRead, hopWritten } from './hop-latency.js';
 import { SASL_MECHANISMS, parseSaslResponse } from './sasl.js';
 import { clientCapabilities, serverProperties } from './server-properties.js';
 
@@ -96,6 +97,7 @@ export class AmqpConnection implements ChannelHost {
       process.nextTick(() => {
         this.corked = false;
         this.socket.uncork();
+        hopWritten();
       });
     }
     if (Array.isArray(bytes)) for (const b of bytes) this.socket.write(b);
@@ -147,6 +149,7 @@ export class AmqpConnection implements ChannelHost {
   }
 
   private onData(chunk: Buffer): void {
+    hopRead();
     this.lastReceivedMs = Date.now();
     if (this.state === 'closed') return;
     if (this.state === 'header') {

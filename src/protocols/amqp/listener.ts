@@ -9,6 +9,7 @@ import type { WharfConfig } from '../../config/config-keys.js';
 import { WharfError } from '../../util/wharf-error.js';
 import { BadInputLog } from '../bad-input-log.js';
 import { AmqpConnection } from './connection.js';
+import { hopSummary } from './hop-latency.js';
 import type { AmqpServices } from './connection-services.js';
 
 export const ERR_AMQP_LISTEN = 'WHARF_ERR_AMQP_LISTEN';
@@ -88,6 +89,8 @@ export async function startAmqpListener(options: { broker: Broker; config: Wharf
     await Promise.all([...connections].map((c) => c.shutdown(SHUTDOWN_GRACE_MS)));
     await stopped;
     alarm.close();
+    const hops = hopSummary();
+    if (hops !== null) logger.info({ ...hops, unit: 'µs' }, 'amqp: broker time from a socket read to the write it caused (WHARF_TRACE_AMQP_HOP)');
   };
   return {
     address: { host: config.host, port: bound.port },
