@@ -7,6 +7,7 @@ import { Broker } from './broker/broker.js';
 import { startKafkaListener, type KafkaListener } from './protocols/kafka/listener.js';
 import { startAmqpListener, type AmqpListener } from './protocols/amqp/listener.js';
 import { startHttpListener, type HttpListener } from './protocols/http/listener.js';
+import { createBrokerMetrics } from './observability/metrics.js';
 
 export interface ListenerAddress {
   host: string;
@@ -41,7 +42,8 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
   }
   let http: HttpListener;
   try {
-    http = await startHttpListener({ broker, config, logger });
+    const metrics = createBrokerMetrics({ broker, connections: { kafka: () => kafka.connectionCount, amqp: () => amqp.connectionCount } });
+    http = await startHttpListener({ broker, config, logger, metrics });
   } catch (err) {
     await Promise.all([kafka.close(), amqp.close()]);
     await broker.close();

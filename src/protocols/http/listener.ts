@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Broker } from '../../broker/broker.js';
 import { TopicAutoCreator } from '../../broker/topic-auto-create.js';
 import type { WharfConfig } from '../../config/config-keys.js';
+import type { BrokerMetrics } from '../../observability/metrics.js';
 import { WharfError } from '../../util/wharf-error.js';
 import { BadInputLog } from '../bad-input-log.js';
 import { ClientGoneError, declaredTooLarge, tooLarge } from './body.js';
@@ -23,14 +24,15 @@ export const ERR_HTTP_LISTEN = 'WHARF_ERR_HTTP_LISTEN';
 const SHUTDOWN_GRACE_MS = 1_000;
 const WS_PATH = '/ws';
 const SSE_PATH = '/v1/sse';
+const METRICS_PATH = '/metrics';
 
 export interface HttpListener {
   readonly address: { host: string; port: number };
   close(): Promise<void>;
 }
 
-export async function startHttpListener(options: { broker: Broker; config: WharfConfig; logger: Logger }): Promise<HttpListener> {
-  const { broker, config, logger } = options;
+export async function startHttpListener(options: { broker: Broker; config: WharfConfig; logger: Logger; metrics?: BrokerMetrics }): Promise<HttpListener> {
+  const { broker, config, logger, metrics } = options;
   const deps: GatewayDeps = { broker, config, logger };
   const rest: RestDeps = { ...deps, topicCreator: new TopicAutoCreator(broker.topics, config.defaultPartitions) };
   const badInput = new BadInputLog(logger, { protocol: 'http' });
@@ -77,6 +79,11 @@ export async function startHttpListener(options: { broker: Broker; config: Wharf
     try {
       if (url === null) throw new HttpError(400, HttpErrorCode.BAD_REQUEST, `the request target "${req.url ?? ''}" is not a valid path`);
       if (url.pathname === SSE_PATH) throw new HttpError(405, HttpErrorCode.METHOD_NOT_ALLOWED, `${req.method ?? '?'} is not allowed on ${SSE_PATH}; use GET`, { allow: 'GET' });
+      if (url.pathname === METRICS_PATH && metrics !== undefined) {
+        if (req.method !== 'GET') throw new HttpError(405, HttpErrorCode.METHOD_NOT_ALLOWED, `${req.method ?? '?'} is not allowed on ${METRICS_PATH}; use GET`, { allow: 'GET' });
+        sendText(res, 200, await metrics.metrics(), metrics.contentType);
+        return;
+      }
       if (url.pathname === WS_PATH) throw new HttpError(426, HttpErrorCode.BAD_REQUEST, 'the WebSocket gateway at /ws needs an Upgrade: websocket request', { upgrade: 'websocket' });
       const match = matchRoute(url.pathname);
       if (match === null) throw new HttpError(404, HttpErrorCode.NOT_FOUND, `no route for ${url.pathname}; see docs/gateway.md for the HTTP API`);
@@ -151,6 +158,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, contentType: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
 
