@@ -1,17 +1,11 @@
 // One member of a group (Kafka's MemberMetadata): its protocols and assignment, the long polls it
 // has open, and its session deadline. Plain state; group.ts and rebalance.ts apply the rules.
 import type { Deadline } from './deadline-queue.js';
-import type { GroupProtocol, JoinGroupResult, SyncGroupResult } from './group-types.js';
+import type { GroupProtocol, JoinGroupResult, MemberIdentity, SyncGroupResult } from './group-types.js';
 
 const EMPTY = Buffer.alloc(0);
 
-export interface MemberSpec {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
+export interface MemberSpec extends MemberIdentity {
   protocolType: string;
   protocols: readonly GroupProtocol[];
 }

@@ -6,6 +6,16 @@ import type { GroupError } from './group-errors.js';
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
 /** One assignor a member supports, with its subscription bytes (opaque to the broker). */
+/** Who a member is and the timeouts it asked for: the same in memory and in the offsets log. */
+export interface MemberIdentity {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  rebalanceTimeoutMs: number;
+  sessionTimeoutMs: number;
+}
+
 export interface GroupProtocol {
   name: string;
   metadata: Buffer;

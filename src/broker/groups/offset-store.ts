@@ -11,6 +11,7 @@
 //   resolves rebuilds the same state replay would.
 // - replay(visit) hands every durable entry to `visit`, oldest first. Buffers handed out are
 //   the store's own (not views of a read buffer), so the caller may keep them.
+import type { MemberIdentity } from './group-types.js';
 
 export interface OffsetValue {
   offset: number;
@@ -21,13 +22,7 @@ export interface OffsetValue {
   commitTimestampMs: number;
 }
 
-export interface StoredMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
+export interface StoredMember extends MemberIdentity {
   /** The member's metadata for the group's protocol. */
   subscription: Buffer;
   assignment: Buffer;
