@@ -14,7 +14,9 @@ import json
 import sys
 import time
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
+
+from confluent_read import read_to_end
 
 
 def out(obj):
@@ -59,27 +61,9 @@ def produce_forever(bootstrap, topic, count):
 
 
 def consume(bootstrap, topic, partitions):
-    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'wharf-it-no-group', 'enable.auto.commit': False,
-                  'enable.auto.offset.store': False, 'enable.partition.eof': True})
-    tps = [TopicPartition(topic, p, OFFSET_BEGINNING) for p in range(int(partitions))]
-    c.assign(tps)
-    done = set()
-    deadline = time.time() + 30
-    while len(done) < len(tps):
-        if time.time() > deadline:
-            raise SystemExit(f'timed out; partitions at end: {sorted(done)}')
-        m = c.poll(0.5)
-        if m is None:
-            continue
-        if m.error():
-            if m.error().code() == -191:  # _PARTITION_EOF
-                done.add(m.partition())
-                continue
-            raise SystemExit(f'consume error {m.error()}')
-        done.discard(m.partition())
+    for m in read_to_end(bootstrap, 'wharf-it-no-group', topic, partitions, 30):
         out({'partition': m.partition(), 'offset': m.offset(), 'key': m.key().decode() if m.key() else None,
              'value': m.value().decode(), 'headers': {k: v.decode() for k, v in (m.headers() or [])}})
-    c.close()
 
 
 COMMANDS = {'produce': produce, 'produce-forever': produce_forever, 'consume': consume}

@@ -11,9 +11,10 @@ Usage: confluent_kafka_idempotent.py BOOTSTRAP COMMAND ARGS...
 """
 import json
 import sys
-import time
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Producer, TopicPartition
+from confluent_kafka import Producer
+
+from confluent_read import read_to_end
 
 
 def out(obj):
@@ -57,26 +58,8 @@ def produce(bootstrap, topic, count, partitions, *options):
 
 
 def consume(bootstrap, topic, partitions):
-    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'wharf-it-idempotent', 'enable.auto.commit': False,
-                  'enable.auto.offset.store': False, 'enable.partition.eof': True})
-    tps = [TopicPartition(topic, p, OFFSET_BEGINNING) for p in range(int(partitions))]
-    c.assign(tps)
-    done = set()
-    deadline = time.time() + 60
-    while len(done) < len(tps):
-        if time.time() > deadline:
-            raise SystemExit(f'timed out; partitions at end: {sorted(done)}')
-        m = c.poll(0.5)
-        if m is None:
-            continue
-        if m.error():
-            if m.error().code() == KafkaError._PARTITION_EOF:
-                done.add(m.partition())
-                continue
-            raise SystemExit(f'consume error {m.error()}')
-        done.discard(m.partition())
+    for m in read_to_end(bootstrap, 'wharf-it-idempotent', topic, partitions, 60):
         out({'partition': m.partition(), 'offset': m.offset(), 'value': m.value().decode()})
-    c.close()
 
 
 COMMANDS = {'produce': produce, 'consume': consume}
