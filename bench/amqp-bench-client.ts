@@ -16,29 +16,15 @@
 //
 // The bench declares every queue and exchange before it starts the clients.
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
+import { finish as finishHandshake, handshake } from './client-handshake.js';
 import type { Channel, ConfirmChannel, ConsumeMessage, ChannelModel } from 'amqplib';
 
 const require = createRequire(import.meta.url);
 const amqp = require('amqplib') as typeof import('amqplib');
 
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
-}
-
-/** Says ready and waits for the bench's go. */
-async function handshake(): Promise<void> {
-  emit('ready');
-  const go = await lines.next();
-  if (go.done === true) process.exit(2);
-}
-
-/** Reports the timed part and stays alive until the bench closes stdin. */
+/** Reports the timed part, waits for the bench's end, then closes the connection. */
 async function finish(connection: ChannelModel, fields: Record<string, unknown>): Promise<void> {
-  emit('done', fields);
-  while ((await lines.next()).done !== true) { /* the bench only closes stdin */ }
+  await finishHandshake(fields);
   await connection.close().catch(() => undefined);
 }
 

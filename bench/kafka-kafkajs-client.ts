@@ -10,7 +10,7 @@
 // kafkajs's own Fetch (v11, decoded into kafkajs message objects) through its internal cluster
 // object, as test/helpers/kafka-kafkajs.ts does; its consumer would run the same fetch and decode.
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
+import { finish, handshake } from './client-handshake.js';
 
 const require = createRequire(import.meta.url);
 const kafkajs = require('kafkajs') as typeof import('kafkajs');
@@ -34,25 +34,6 @@ interface InternalCluster {
   disconnect(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
   findBroker(args: { nodeId: number }): Promise<InternalBroker>;
-}
-
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
-}
-
-/** Says ready and waits for the bench's go. */
-async function handshake(): Promise<void> {
-  emit('ready');
-  const go = await lines.next();
-  if (go.done === true) process.exit(2);
-}
-
-/** Reports the timed part and stays alive until the bench closes stdin. */
-async function finish(fields: Record<string, unknown>): Promise<void> {
-  emit('done', fields);
-  while ((await lines.next()).done !== true) { /* the bench only closes stdin */ }
 }
 
 function client(bootstrap: string): Kafka {
