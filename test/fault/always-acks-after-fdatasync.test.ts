@@ -11,6 +11,7 @@ import { NodeFileIO, type FileHandle, type FileIO } from '../../src/log/file-io.
 import { LOG_SUFFIX } from '../../src/log/layout.js';
 import { PartitionLog } from '../../src/log/partition-log.js';
 import { buildBatch } from './crash-batches.js';
+import { withWrappedHandles } from '../helpers/wrapped-file-io.js';
 
 /** Where each written buffer ended up, and how much of each file completed fdatasyncs cover. */
 class SyncTracker {
@@ -54,20 +55,7 @@ function trackedHandle(inner: FileHandle, tracker: SyncTracker): FileHandle {
 }
 
 function trackedFileIO(tracker: SyncTracker): FileIO {
-  const inner = new NodeFileIO();
-  return {
-    open: async (path, options) => trackedHandle(await inner.open(path, options), tracker),
-    readdir: (dir) => inner.readdir(dir),
-    mkdirp: (dir) => inner.mkdirp(dir),
-    unlink: (path) => inner.unlink(path),
-    rename: (from, to) => inner.rename(from, to),
-    readFile: (path) => inner.readFile(path),
-    writeFileDurable: (path, bytes) => inner.writeFileDurable(path, bytes),
-    fsyncDir: (dir) => inner.fsyncDir(dir),
-    exists: (path) => inner.exists(path),
-    stat: (path) => inner.stat(path),
-    rmrf: (path) => inner.rmrf(path),
-  };
+  return withWrappedHandles(new NodeFileIO(), (h) => trackedHandle(h, tracker));
 }
 
 test('flush policy always: concurrent appends are acknowledged only inside the fdatasynced prefix, sharing syncs', async (t) => {

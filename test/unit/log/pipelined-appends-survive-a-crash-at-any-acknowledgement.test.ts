@@ -13,6 +13,7 @@ import { MemoryFileIO, seededRandom } from '../../../src/log/memory-file-io.js';
 import { PartitionLog, type FlushPolicy, type PartitionLogConfig } from '../../../src/log/partition-log.js';
 import { makeBatch } from '../../helpers/make-batch.js';
 import { readEverything, splitBatches, turns } from './support/log-fixtures.js';
+import { withWrappedHandles } from '../../helpers/wrapped-file-io.js';
 
 const DIR = '/data/pipeline';
 const ROUNDS = 6;
@@ -23,35 +24,20 @@ const POLICIES: FlushPolicy[] = [{ kind: 'always' }, { kind: 'always' }, { kind:
  * is immediate, as MemoryFileIO applies it at the call), so writes complete while a sync is in flight.
  */
 function slowSyncs(inner: FileIO, random: () => number): FileIO {
-  return {
-    open: async (path, options) => {
-      const h = await inner.open(path, options);
-      return {
-        path: h.path,
-        read: (b, o, l, p) => h.read(b, o, l, p),
-        writev: (buffers, position) => h.writev(buffers, position),
-        datasync: async () => {
-          const done = h.datasync();
-          done.catch(() => undefined); // reported by the await below
-          await turns(Math.floor(random() * 4));
-          await done;
-        },
-        truncate: (n) => h.truncate(n),
-        size: () => h.size(),
-        close: () => h.close(),
-      };
+  return withWrappedHandles(inner, (h) => ({
+    path: h.path,
+    read: (b, o, l, p) => h.read(b, o, l, p),
+    writev: (buffers, position) => h.writev(buffers, position),
+    datasync: async () => {
+      const done = h.datasync();
+      done.catch(() => undefined); // reported by the await below
+      await turns(Math.floor(random() * 4));
+      await done;
     },
-    readdir: (dir) => inner.readdir(dir),
-    mkdirp: (dir) => inner.mkdirp(dir),
-    unlink: (path) => inner.unlink(path),
-    rename: (from, to) => inner.rename(from, to),
-    readFile: (path) => inner.readFile(path),
-    writeFileDurable: (path, bytes) => inner.writeFileDurable(path, bytes),
-    fsyncDir: (dir) => inner.fsyncDir(dir),
-    exists: (path) => inner.exists(path),
-    stat: (path) => inner.stat(path),
-    rmrf: (path) => inner.rmrf(path),
-  };
+    truncate: (n) => h.truncate(n),
+    size: () => h.size(),
+    close: () => h.close(),
+  }));
 }
 
 class PipelineFuzz {
