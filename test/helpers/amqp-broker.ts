@@ -4,7 +4,7 @@
 import type { TestContext } from 'node:test';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { startBroker, type StartBrokerOptions } from '../../src/index.js';
-import { spawnBroker, type BrokerProcess } from './broker-process.js';
+import { spawnBroker, waitForAmqpPort, type BrokerProcess } from './broker-process.js';
 import { waitFor } from './wait-for.js';
 
 export interface AmqpTestBroker {
@@ -74,14 +74,10 @@ export interface AmqpBrokerProcess {
   readonly url: string;
 }
 
-const isAmqpReady = (l: { msg?: string }): boolean => l.msg === 'amqp listener ready';
-
 /** Spawns `wharf serve` (free ports unless `args` sets them) and waits for its AMQP listener. */
 export async function startAmqpBrokerProcess(t: TestContext, args: string[] = [], options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<AmqpBrokerProcess> {
   const process = spawnBroker(t, args, options);
-  const ready = await process.waitForLine(isAmqpReady, 'the amqp listener', 30_000);
-  const port = ready.port;
-  if (typeof port !== 'number') throw new Error(`amqp listener ready line has no port: ${JSON.stringify(ready)}`);
+  const port = await waitForAmqpPort(process);
   return { process, port, url: `amqp://guest:guest@127.0.0.1:${port}` };
 }
 

@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { REPO_ROOT, spawnBroker, waitForAmqpPort, type BrokerProcess } from './broker-process.js';
+import { startAmqpBrokerProcess } from './amqp-broker.js';
+import { REPO_ROOT, type BrokerProcess } from './broker-process.js';
 import { PYTHON, run, type RunOptions } from './kafka-clients.js';
 import { waitFor } from './wait-for.js';
 
@@ -19,9 +20,8 @@ export interface AmqpBroker {
 
 /** Spawns a broker on free ports with a temporary data dir and waits for its AMQP listener. */
 export async function startAmqpBroker(t: TestContext, args: string[] = []): Promise<AmqpBroker> {
-  const process = spawnBroker(t, args);
-  const port = await waitForAmqpPort(process);
-  return { process, port, url: `amqp://guest:guest@127.0.0.1:${port}//` };
+  const broker = await startAmqpBrokerProcess(t, args);
+  return { ...broker, url: `${broker.url}//` };
 }
 
 export function jsonLines<T>(out: string): T[] {
