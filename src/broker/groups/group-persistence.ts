@@ -5,6 +5,7 @@
 import { Group } from './group.js';
 import { GroupMember } from './group-member.js';
 import type { OffsetStoreEntry, StoredGroup } from './offset-store.js';
+import type { MemberIdentity } from './group-types.js';
 
 /** The group as stored: members with their subscription and `assignments` (or their current assignment). */
 export function storedGroupOf(group: Group, assignments: ReadonlyMap<string, Buffer> | null): StoredGroup {
@@ -17,12 +18,7 @@ export function storedGroupOf(group: Group, assignments: ReadonlyMap<string, Buf
     leaderId: group.leaderId,
     stateTimestampMs: group.stateTimestampMs,
     members: [...group.members.values()].map((m) => ({
-      memberId: m.memberId,
-      groupInstanceId: m.groupInstanceId,
-      clientId: m.clientId,
-      clientHost: m.clientHost,
-      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-      sessionTimeoutMs: m.sessionTimeoutMs,
+      ...identityOf(m),
       subscription: protocol === null ? empty : m.metadataFor(protocol),
       assignment: assignments?.get(m.memberId) ?? m.assignment,
     })),
@@ -73,12 +69,7 @@ function restoreMetadata(group: Group, stored: StoredGroup): void {
   if (protocol !== null) {
     for (const m of stored.members) {
       const member = new GroupMember({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-        sessionTimeoutMs: m.sessionTimeoutMs,
+        ...identityOf(m),
         protocolType: stored.protocolType,
         protocols: [{ name: protocol, metadata: m.subscription }],
       });
@@ -90,4 +81,16 @@ function restoreMetadata(group: Group, stored: StoredGroup): void {
   // A group comes back as it was last stored: settled with its members, or empty (Kafka's load).
   group.state = group.size > 0 ? 'Stable' : 'Empty';
   group.subscribedTopics = group.computeSubscribedTopics();
+}
+
+/** The identity fields alone, so nothing else of a live member or a stored one is copied across. */
+function identityOf(m: MemberIdentity): MemberIdentity {
+  return {
+    memberId: m.memberId,
+    groupInstanceId: m.groupInstanceId,
+    clientId: m.clientId,
+    clientHost: m.clientHost,
+    rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+    sessionTimeoutMs: m.sessionTimeoutMs,
+  };
 }
