@@ -6,6 +6,7 @@ import { DEFAULT_PARTITION_LOG_CONFIG, type PartitionLog, type PartitionLogConfi
 import type { MetadataStore } from '../cluster/metadata-store.js';
 import { BrokerErrorCode, brokerError } from './broker-errors.js';
 import { Idempotence } from './idempotence.js';
+import { PartitionCounters } from './traffic-counters.js';
 import { defaultTopicConfigs, numericConfig, validateTopicConfig, type TopicConfigDefaults } from './topic-config.js';
 
 const TOPICS_DOCUMENT = 'topics';
@@ -30,11 +31,14 @@ export class Topic {
   readonly definition: TopicDefinition;
   readonly topicId: Buffer;
   readonly partitions: PartitionLog[];
+  /** Traffic per partition, index for index with `partitions`. */
+  readonly counters: PartitionCounters[];
 
   constructor(definition: TopicDefinition, partitions: PartitionLog[]) {
     this.definition = definition;
     this.topicId = Buffer.from(definition.topicId, 'hex');
     this.partitions = partitions;
+    this.counters = partitions.map(() => new PartitionCounters());
   }
 
   get name(): string {
@@ -204,7 +208,9 @@ export class TopicRegistry {
       topic.definition.partitions = count;
       this.indexLogConfigs(topic.definition);
       await this.persist();
-      topic.partitions.push(...(await this.openPartitions(topic.definition, current, count)));
+      const added = await this.openPartitions(topic.definition, current, count);
+      topic.partitions.push(...added);
+      for (let i = 0; i < added.length; i++) topic.counters.push(new PartitionCounters());
     });
   }
 

@@ -19,6 +19,7 @@ import { expiryOf, QueueTimer } from './queue-expiry.js';
 import { ReadyList } from './queue-ready-list.js';
 import { queueLogName, QueueStore, type RecoveredMessage } from './queue-store.js';
 import type { DeadLetterReason, Message, QueueConsumer, QueueEntry, QueueRef } from './types.js';
+import { QueueCounters } from '../traffic-counters.js';
 
 export type { QueueDefinition, QueueDeps, QueueHooks } from './queue-definition.js';
 export type { QueueArguments } from './queue-arguments.js';
@@ -30,6 +31,8 @@ export class Queue implements QueueRef {
   readonly definition: QueueDefinition;
   readonly name: string;
   readonly args: QueueArguments;
+  /** Message counts for /metrics and the management API. */
+  readonly counters = new QueueCounters();
   private readonly hooks: QueueHooks;
   private readonly deps: QueueDeps;
   private readonly ready: ReadyList;
