@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { WharfConfig } from './config/config-keys.js';
 import { Broker } from './broker/broker.js';
+import { ConnectionRegistry } from './broker/connection-registry.js';
 import { startKafkaListener, type KafkaListener } from './protocols/kafka/listener.js';
 import { startAmqpListener, type AmqpListener } from './protocols/amqp/listener.js';
 import { startHttpListener, type HttpListener } from './protocols/http/listener.js';
@@ -23,18 +24,22 @@ export interface RunningServer {
 }
 
 export async function startServer(config: WharfConfig, logger: Logger): Promise<RunningServer> {
-  const broker = await Broker.open({ ...config, logger });
+  // Metrics first: the logs time their fdatasyncs from the moment they open.
+  const metrics = createBrokerMetrics();
+  const broker = await Broker.open({ ...config, logger, datasyncDurations: metrics.durations.datasync });
   const addresses: RunningServer['addresses'] = {};
+  // Client connections of every listener, for the management API (/api/connections).
+  const connections = new ConnectionRegistry();
   let kafka: KafkaListener;
   let amqp: AmqpListener;
   try {
-    kafka = await startKafkaListener({ broker, config, logger });
+    kafka = await startKafkaListener({ broker, config, logger, connections, requestDurations: metrics.durations.kafkaRequests });
   } catch (err) {
     await broker.close();
     throw err;
   }
   try {
-    amqp = await startAmqpListener({ broker, config, logger });
+    amqp = await startAmqpListener({ broker, config, logger, connections, methodDurations: metrics.durations.amqpMethods });
   } catch (err) {
     await kafka.close();
     await broker.close();
@@ -42,8 +47,11 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
   }
   let http: HttpListener;
   try {
-    const metrics = createBrokerMetrics({ broker, connections: { kafka: () => kafka.connectionCount, amqp: () => amqp.connectionCount } });
-    http = await startHttpListener({ broker, config, logger, metrics });
+    metrics.watch({ broker, connections: { kafka: () => kafka.connectionCount, amqp: () => amqp.connectionCount }, amqpChannels: () => amqp.channelCount });
+    http = await startHttpListener({
+      broker, config, logger, metrics, connections,
+      listeners: [{ protocol: 'amqp', port: amqp.address.port, ip_address: config.host }, { protocol: 'kafka', port: kafka.address.port, ip_address: config.host }],
+    });
   } catch (err) {
     await Promise.all([kafka.close(), amqp.close()]);
     await broker.close();

@@ -17,6 +17,7 @@ export const BrokerErrorCode = {
   NOT_ALLOWED: 'WHARF_ERR_NOT_ALLOWED',
   INVALID_ARGUMENT: 'WHARF_ERR_INVALID_ARGUMENT',
   RESOURCE_ERROR: 'WHARF_ERR_RESOURCE_ERROR',
+  NOT_IMPLEMENTED: 'WHARF_ERR_NOT_IMPLEMENTED',
 } as const;
 
 export type BrokerErrorCode = (typeof BrokerErrorCode)[keyof typeof BrokerErrorCode];

@@ -12,6 +12,7 @@ import { RESERVED_TOPIC_NAMES, TopicRegistry } from './topics.js';
 import { AmqpBroker } from './amqp/amqp-broker.js';
 import { parseAmqpUsers, parseAmqpVhosts } from './amqp-settings.js';
 import type { PartitionLogConfig as LogConfig } from '../log/partition-log.js';
+import type { DurationSink } from '../util/duration-sink.js';
 
 /** Log names of AMQP queues (`~q.<id>`): `~` cannot appear in a Kafka topic name, so they never clash. */
 const QUEUE_LOG_PREFIX = '~q.';
@@ -43,6 +44,8 @@ export interface BrokerOptions {
   amqpVhosts: string;
   amqpAckStateIntervalMs: number;
   logger: Logger;
+  /** Told how long each fdatasync of a log took (the metrics' histogram); absent: not timed. */
+  datasyncDurations?: DurationSink;
 }
 
 export function partitionLogDefaults(options: BrokerOptions): PartitionLogConfig {
@@ -123,6 +126,7 @@ export class Broker {
         configFor: (name) => (name === OFFSETS_LOG_NAME ? OFFSETS_LOG_CONFIG : name.startsWith(QUEUE_LOG_PREFIX) ? QUEUE_LOG_CONFIG : topics.configForLog(name)),
         fileHandlesMax: options.fileHandlesMax,
         retentionCheckIntervalMs: options.retentionCheckIntervalMs,
+        datasyncDurations: options.datasyncDurations,
       });
       const started = Date.now();
       const report = await logs.openAll();
@@ -143,6 +147,14 @@ export class Broker {
             if (openedLogs.get(name) !== undefined) await openedLogs.delete(name);
           },
           ackStateIntervalMs: options.amqpAckStateIntervalMs,
+        },
+        // Stream queues of vhost '/' are topics; those of other vhosts have `~s.<id>` logs.
+        streams: {
+          topics,
+          openLog: async (name, config) => openedLogs.get(name) ?? (await openedLogs.create(name, config)),
+          deleteLog: async (name) => {
+            if (openedLogs.get(name) !== undefined) await openedLogs.delete(name);
+          },
         },
       });
       logger.info({

@@ -1,6 +1,6 @@
 // Writes to and reads from topic partitions, protocol-neutral: the Kafka Produce and Fetch
 // handlers, and later the HTTP gateway, go through these functions.
-import { BATCH_LENGTH_POS, BATCH_LOG_OVERHEAD_BYTES } from '../records/batch-header.js';
+import { BATCH_HEADER_BYTES, BATCH_LENGTH_POS, BATCH_LOG_OVERHEAD_BYTES, batchRecordsCount } from '../records/batch-header.js';
 import type { AppendResult } from '../log/partition-log.js';
 import { BrokerErrorCode, brokerError } from './broker-errors.js';
 import { hasProducerId } from './producer-batch.js';
@@ -24,8 +24,9 @@ export async function produceToPartition(topics: TopicRegistry, topic: string, p
   const t = topics.get(topic);
   const max = t === undefined ? 0 : topics.maxMessageBytes(t);
   let batches = 0;
+  let recordCount = 0;
   let idempotent = false;
-  // Walk only the length fields: a malformed length is left for the log's full check.
+  // Walk only header fields (length, producer id, record count): a malformed length is left for the log's full check.
   for (let pos = 0; pos + BATCH_LOG_OVERHEAD_BYTES <= records.length; ) {
     const total = records.readInt32BE(pos + BATCH_LENGTH_POS) + BATCH_LOG_OVERHEAD_BYTES;
     if (total > max) {
@@ -33,9 +34,17 @@ export async function produceToPartition(topics: TopicRegistry, topic: string, p
     }
     if (total <= BATCH_LOG_OVERHEAD_BYTES) break;
     if (hasProducerId(records, pos)) idempotent = true;
+    if (total >= BATCH_HEADER_BYTES && pos + total <= records.length) recordCount += Math.max(0, batchRecordsCount(records, pos));
     batches++;
     pos += total;
   }
+  // A retried duplicate resolves with the offsets first given to it, below what was appended before.
+  const appendedBefore = idempotent ? log.offsets.appendedOffset : 0;
   const result = idempotent ? await topics.idempotence.partition(log).append(records, batches) : await log.append(records);
+  const counters = t?.counters[partition];
+  if (counters !== undefined && result.baseOffset >= appendedBefore) {
+    counters.recordsIn += recordCount;
+    counters.bytesIn += records.length;
+  }
   return { ...result, logStartOffset: log.logStartOffset };
 }

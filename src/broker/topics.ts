@@ -82,6 +82,8 @@ export class TopicRegistry {
   private logs: LogManager | undefined;
   /** Metadata changes run one at a time so the stored document never loses a concurrent change. */
   private lane: Promise<unknown> = Promise.resolve();
+  /** Told the name of each deleted topic (stream queues that are this topic go with it). */
+  private readonly deleteListeners = new Set<(name: string) => void>();
 
   constructor(store: MetadataStore, options: TopicRegistryOptions) {
     this.store = store;
@@ -187,12 +189,22 @@ export class TopicRegistry {
       this.definitions.delete(name);
       this.topics.delete(name);
       await this.persist();
+      // Before the logs go, so readers of them (stream queue consumers) stop rather than fail.
+      for (const listener of this.deleteListeners) listener(name);
       for (let p = 0; p < topic.partitions.length; p++) {
         const logName = partitionLogName(name, p);
         this.logConfigs.delete(logName);
         await this.requireLogs().delete(logName);
       }
     });
+  }
+
+  /** Calls `listener(name)` once a topic's deletion is durable, before its logs are deleted; returns the unsubscribe function. */
+  onTopicDeleted(listener: (name: string) => void): () => void {
+    this.deleteListeners.add(listener);
+    return () => {
+      this.deleteListeners.delete(listener);
+    };
   }
 
   createPartitions(name: string, count: number, validateOnly = false): Promise<void> {

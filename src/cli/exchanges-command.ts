@@ -6,7 +6,7 @@ import { WharfError } from '../util/wharf-error.js';
 import { ERR_CLI_USAGE, collect } from './kafka-options.js';
 import { amqpOptions, checkName, needsManagementApi, typedTable, withChannel, type AmqpOpts } from './amqp-options.js';
 
-export const EXCHANGE_TYPES = ['direct', 'fanout', 'topic', 'headers'] as const;
+export const EXCHANGE_TYPES = ['direct', 'fanout', 'topic', 'headers', 'x-consistent-hash'] as const;
 
 function out(text: string): void {
   process.stdout.write(text);
@@ -55,7 +55,7 @@ function registerDeclare(exchanges: Command): void {
     .command('declare')
     .description('create an exchange, or with --passive check that one exists')
     .argument('<name>', 'exchange name (up to 255 bytes; names starting with "amq." are reserved)')
-    .addOption(new Option('-t, --type <type>', 'how it routes: direct (routing key equals binding key), fanout (every bound queue), topic (key patterns with * and #), headers (header values)').choices(EXCHANGE_TYPES).default('direct'))
+    .addOption(new Option('-t, --type <type>', 'how it routes: direct (routing key equals binding key), fanout (every bound queue), topic (key patterns with * and #), headers (header values), x-consistent-hash (one queue per message by a hash of the routing key; binding keys are weights)').choices(EXCHANGE_TYPES).default('direct'))
     .option('--durable', 'keep the exchange across broker restarts')
     .option('--auto-delete', 'delete the exchange when its last binding is removed')
     .option('--internal', 'refuse direct publishes; only other exchanges route to it')

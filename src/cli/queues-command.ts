@@ -8,6 +8,9 @@ import { WharfError } from '../util/wharf-error.js';
 import { ERR_CLI_USAGE, collect } from './kafka-options.js';
 import { amqpOptions, checkName, connectAmqp, endpointFrom, needsManagementApi, plural, typedTable, withChannel, type AmqpOpts } from './amqp-options.js';
 import { formatTable } from './text-table.js';
+import type { AmqpClientChannel } from '../client/amqp/amqp-channel.js';
+import { CONSISTENT_HASH_TYPE } from '../broker/amqp/consistent-hash-exchange.js';
+import { PARTITION_WEIGHT, PARTITIONS_ARG, PARTITIONS_MAX, partitionQueueArguments, partitionQueueName } from '../broker/amqp/partitioned-queue.js';
 
 function out(text: string): void {
   process.stdout.write(text);
@@ -31,6 +34,7 @@ Examples:
   wharf queues declare orders --durable
   wharf queues declare jobs --durable --arg x-max-length=10000 --arg x-dead-letter-exchange=dlx
   wharf queues declare orders --passive        messages and consumers of an existing queue
+  wharf queues declare orders --partitions 4   a partitioned queue: orders-0 … orders-3 behind exchange orders
   wharf queues list orders jobs                the same for several queues, as a table
   wharf queues purge orders
   wharf queues delete orders --if-empty
@@ -97,6 +101,7 @@ interface DeclareOpts extends AmqpOpts {
   autoDelete?: boolean;
   arg?: string[];
   passive?: boolean;
+  partitions?: string;
 }
 
 function registerDeclare(queues: Command): void {
@@ -107,7 +112,8 @@ function registerDeclare(queues: Command): void {
     .option('--durable', 'keep the queue (and its persistent messages) across broker restarts')
     .option('--auto-delete', 'delete the queue when its last consumer goes away')
     .option('-a, --arg <key=value>', 'queue argument, repeatable; whole numbers become integers, true/false booleans (x-max-length=10, x-message-ttl=60000, x-dead-letter-exchange=dlx, x-queue-type=stream)', collect)
-    .option('--passive', 'only check that the queue exists and print its ready messages and consumers; creates nothing'))
+    .option('--passive', 'only check that the queue exists and print its ready messages and consumers; creates nothing')
+    .option('--partitions <n>', `a partitioned queue: an x-consistent-hash exchange NAME and N durable single-active-consumer queues NAME-0 … NAME-(N-1) (1-${PARTITIONS_MAX}); see docs/amqp.md`))
     .addHelpText('after', `
 Declaring is idempotent: declaring an existing queue with the same settings changes nothing;
 with other settings (durable, auto-delete, arguments) the broker refuses with
@@ -119,9 +125,11 @@ Examples:
   wharf queues declare jobs --durable --arg x-max-length=10000 --arg x-overflow=reject-publish
   wharf queues declare retry --arg x-message-ttl=5000 --arg x-dead-letter-exchange=work
   wharf queues declare orders --passive
+  wharf queues declare orders --partitions 4    publish to exchange orders; consume orders-0 … orders-3
 `)
     .action(async (name: string, opts: DeclareOpts) => {
       checkName(name, 'queue');
+      if (opts.partitions !== undefined) return declarePartitioned(name, opts);
       const args = typedTable(opts.arg, '--arg');
       if (opts.passive === true && (opts.durable === true || opts.autoDelete === true || args.size > 0)) {
         throw new WharfError(ERR_CLI_USAGE, '--passive only checks an existing queue; leave out --durable, --auto-delete and --arg');
@@ -136,6 +144,30 @@ Examples:
         }
       });
     });
+}
+
+/**
+ * The exchange with x-partitions (Wharf declares and binds the partitions itself), then the same
+ * queues and bindings one by one, which changes nothing on Wharf and builds the partitioned queue
+ * on RabbitMQ (with its consistent-hash plugin) too.
+ */
+async function declarePartitioned(name: string, opts: DeclareOpts): Promise<void> {
+  const text = opts.partitions ?? '';
+  const count = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(count >= 1 && count <= PARTITIONS_MAX)) throw new WharfError(ERR_CLI_USAGE, `--partitions ${text}: give a whole number from 1 to ${PARTITIONS_MAX}`);
+  if (opts.passive === true || opts.autoDelete === true || (opts.arg?.length ?? 0) > 0) {
+    throw new WharfError(ERR_CLI_USAGE, '--partitions declares durable partitions with fixed arguments; leave out --passive, --auto-delete and --arg (check a partition with `wharf queues list NAME-0 …`)');
+  }
+  checkName(partitionQueueName(name, count - 1), 'partition queue');
+  await withChannel(opts, async (channel: AmqpClientChannel) => {
+    await channel.declareExchange(name, CONSISTENT_HASH_TYPE, { durable: true, arguments: new Map([[PARTITIONS_ARG, { tag: 'I', value: count }]]) });
+    for (let i = 0; i < count; i++) {
+      const queue = partitionQueueName(name, i);
+      await channel.declareQueue(queue, { durable: true, arguments: partitionQueueArguments(name, i) });
+      await channel.bindQueue(queue, name, PARTITION_WEIGHT);
+    }
+  });
+  out(`declared partitioned queue ${name} (durable): publish to exchange ${name}, consume every one of ${partitionQueueName(name, 0)} … ${partitionQueueName(name, count - 1)} (${plural(count, 'partition')}, one active consumer each)\n`);
 }
 
 function registerDelete(queues: Command): void {

@@ -7,6 +7,7 @@ import { LogErrorCode, logError } from './log-errors.js';
 import { PartitionLog, type RetentionResult } from './partition-log.js';
 import { resolvePartitionLogConfig, type PartitionLogConfig } from './partition-log-config.js';
 import type { RecoveryReport, RecoveryTruncation } from './recovery.js';
+import type { DurationSink } from '../util/duration-sink.js';
 
 export const RETENTION_CHECK_INTERVAL_MS_DEFAULT = 5 * 60 * 1000;
 const OPEN_CONCURRENCY_DEFAULT = 16;
@@ -25,6 +26,8 @@ export interface LogManagerOptions {
   /** Partitions opened at once by openAll and closed at once by close (default 16). */
   openConcurrency?: number;
   nowMs?: () => number;
+  /** Told how long each fdatasync of a segment file took (metrics). */
+  datasyncDurations?: DurationSink;
 }
 
 export interface PartitionRecovery {
@@ -60,6 +63,7 @@ export class LogManager {
   private readonly retentionCheckIntervalMs: number;
   private readonly openConcurrency: number;
   private readonly clock: () => number;
+  private readonly datasyncDurations: DurationSink | undefined;
   private readonly logs = new Map<string, PartitionLog>();
   /** Names being created or deleted right now. */
   private readonly busy = new Set<string>();
@@ -76,6 +80,7 @@ export class LogManager {
     this.retentionCheckIntervalMs = options.retentionCheckIntervalMs ?? RETENTION_CHECK_INTERVAL_MS_DEFAULT;
     this.openConcurrency = options.openConcurrency ?? OPEN_CONCURRENCY_DEFAULT;
     this.clock = options.nowMs ?? Date.now;
+    this.datasyncDurations = options.datasyncDurations;
     if (!Number.isSafeInteger(this.retentionCheckIntervalMs) || this.retentionCheckIntervalMs < 0 || this.retentionCheckIntervalMs > 0x7fff_ffff) {
       throw logError(LogErrorCode.LOG_CONFIG, `retentionCheckIntervalMs=${this.retentionCheckIntervalMs} must be an integer in [0, ${0x7fff_ffff}]`);
     }
@@ -211,7 +216,7 @@ export class LogManager {
     const log = await PartitionLog.open(
       joinPath(this.rootDir, name),
       { ...this.defaultConfig, ...config },
-      { fdCache: this.fdCache, nowMs: this.clock },
+      { fdCache: this.fdCache, nowMs: this.clock, datasyncDurations: this.datasyncDurations },
     );
     this.logs.set(name, log);
     return log;

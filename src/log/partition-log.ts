@@ -1,6 +1,7 @@
 // The partition log: an ordered list of segments, the last one active. Appends go through the
 // group-commit Appender; reads return whole batches below the high watermark; roll, truncate,
 // deleteRecordsBefore, retention and close run one at a time in the appender's lane.
+import type { DurationSink } from '../util/duration-sink.js';
 import { WharfError } from '../util/wharf-error.js';
 import { Appender, type AppendResult, type AppenderHost } from './appender.js';
 import { FdCache } from './fd-cache.js';
@@ -40,6 +41,8 @@ export interface PartitionLogDeps {
   fdCache?: FdCache;
   nowMs?: () => number;
   onRecovery?: (report: RecoveryReport) => void;
+  /** Told how long each fdatasync of a segment file took (metrics). */
+  datasyncDurations?: DurationSink;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -87,7 +90,7 @@ export class PartitionLog implements AppenderHost {
     }
     const fdCache = deps.fdCache ?? new FdCache(deps.fileIO ?? new NodeFileIO());
     const clock = deps.nowMs ?? Date.now;
-    const ctx: SegmentContext & { nowMs: () => number } = { dir, fdCache, indexIntervalBytes: resolved.indexIntervalBytes, nowMs: clock };
+    const ctx: SegmentContext & { nowMs: () => number } = { dir, fdCache, indexIntervalBytes: resolved.indexIntervalBytes, nowMs: clock, datasyncDurations: deps.datasyncDurations };
     let recovered;
     try {
       recovered = await recoverPartition(ctx);

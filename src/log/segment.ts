@@ -2,6 +2,7 @@
 // offset and time indexes. The segment knows positions and offsets; the partition log decides
 // what is visible (committedBytes) and when to roll, truncate or delete.
 import assert from 'node:assert';
+import { performance } from 'node:perf_hooks';
 import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD_BYTES,
@@ -24,6 +25,7 @@ import {
 } from './layout.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
+import { secondsSince, type DurationSink } from '../util/duration-sink.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const noop = (): void => undefined;
@@ -33,6 +35,8 @@ export interface SegmentContext {
   readonly fdCache: FdCache;
   /** Read at every batch, so a reconfigured interval applies to the next one. */
   indexIntervalBytes: number;
+  /** Told how long each fdatasync of the log file took (metrics); absent: nothing is timed. */
+  readonly datasyncDurations?: DurationSink;
 }
 
 /** A batch found by a header scan. */
@@ -143,7 +147,8 @@ export class Segment {
 
   private startDatasync(size: number): Promise<void> {
     const generation = this.generation;
-    const sync = this.ctx.fdCache.use(this.logPath, (h) => h.datasync()).then(() => {
+    const timer = this.ctx.datasyncDurations;
+    const sync = this.ctx.fdCache.use(this.logPath, (h) => (timer === undefined ? h.datasync() : timedDatasync(h, timer))).then(() => {
       // A truncation since the start invalidated what this sync covered; it set syncedBytes itself.
       if (this.generation === generation && this.syncedBytes < size) this.syncedBytes = size;
     });
@@ -371,4 +376,10 @@ export class Segment {
     await this.ctx.fdCache.forget(this.offsetIndexPath);
     await this.ctx.fdCache.forget(this.timeIndexPath);
   }
+}
+
+async function timedDatasync(h: { datasync(): Promise<void> }, timer: DurationSink): Promise<void> {
+  const startedMs = performance.now();
+  await h.datasync();
+  timer.observe(secondsSince(startedMs, performance.now()));
 }

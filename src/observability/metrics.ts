@@ -1,57 +1,85 @@
 // Prometheus metrics (docs/metrics.md): one prom-client Registry per broker process, never the
-// global default one, so brokers embedded side by side in one test process do not clash. Broker
-// gauges are computed when scraped (collect callbacks), so nothing here touches a hot path. The
-// protocol listeners are reached only through the counting functions passed in, so this module
-// does not import protocols/.
+// global default one, so brokers embedded side by side in one test process do not clash.
+//
+// Two kinds of metric, so that nothing costly runs on a hot path:
+// - model metrics (queues, partitions, groups, connections) are read from the broker model when
+//   scraped; the data path only bumps plain number fields (broker/traffic-counters.ts);
+// - durations (Kafka requests, AMQP methods, fdatasyncs) go to DurationHistogram series that the
+//   listeners and the log are handed at start as util/ sinks, so neither imports this module.
+//
+// Start order: create the metrics first (the log needs its fsync sink when the broker opens),
+// then `watch` the opened broker and listeners.
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Broker } from '../broker/broker.js';
+import type { DurationSink, LabelledDurations } from '../util/duration-sink.js';
+import { DurationHistogram } from './duration-histogram.js';
+import { registerGroupMetrics } from './group-metrics.js';
+import { registerPartitionMetrics } from './partition-metrics.js';
+import { registerQueueMetrics } from './queue-metrics.js';
+import { METRICS_SERIES_PER_METRIC_MAX } from './scraped-metric.js';
 
-/** Series per labelled metric at most; a broker with more queues or partitions is cut here, not in Prometheus. */
-export const METRICS_SERIES_PER_METRIC_MAX = 10_000;
-
-/** Log names that are broker internals, not user topics: the committed-offsets log and queue logs. */
-const INTERNAL_LOG_PREFIXES: readonly string[] = ['__consumer_offsets', '~q.'];
+export { METRICS_SERIES_PER_METRIC_MAX };
 
 export type ConnectionCounts = Readonly<Record<'kafka' | 'amqp', () => number>>;
 
-export interface BrokerMetricsOptions {
+export interface WatchedBroker {
   readonly broker: Broker;
   /** Open connections per protocol, read at scrape time. */
   readonly connections: ConnectionCounts;
+  /** Open AMQP channels over all connections, read at scrape time. */
+  readonly amqpChannels: () => number;
+}
+
+/** The sinks handed to the components that time their work. */
+export interface MetricsDurations {
+  /** By Kafka API name (`Produce`, `Fetch`, …): from taking the request to writing its response. */
+  readonly kafkaRequests: LabelledDurations;
+  /** By AMQP method (`basic.publish`, `queue.declare`, …): from the frame's arrival to the reply, or to the end of handling when there is none. */
+  readonly amqpMethods: LabelledDurations;
+  /** Every fdatasync of a partition or queue log's segment file. */
+  readonly datasync: DurationSink;
 }
 
 export interface BrokerMetrics {
   readonly registry: Registry;
+  readonly durations: MetricsDurations;
+  /** Registers the model metrics of an opened broker and its listeners; call once. */
+  watch(watched: WatchedBroker): void;
   /** The text exposition (format 0.0.4) of every metric. */
   metrics(): Promise<string>;
   readonly contentType: string;
 }
 
-interface QueueSample {
-  readonly labels: { vhost: string; queue: string };
-  readonly ready: number;
-  readonly unacked: number;
-  readonly consumers: number;
-}
-
-interface PartitionSample {
-  readonly labels: { topic: string; partition: string };
-  readonly logEndOffset: number;
-  readonly logStartOffset: number;
-  readonly sizeBytes: number;
-}
-
-export function createBrokerMetrics(options: BrokerMetricsOptions): BrokerMetrics {
-  const { broker, connections } = options;
+export function createBrokerMetrics(): BrokerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const durations: MetricsDurations = {
+    kafkaRequests: new DurationHistogram(registry, 'wharf_kafka_request_duration_seconds',
+      'Time from taking a Kafka request off the connection to writing its response (or finishing it, for acks=0), by API.', 'api', METRICS_SERIES_PER_METRIC_MAX),
+    amqpMethods: new DurationHistogram(registry, 'wharf_amqp_method_duration_seconds',
+      'Time from an AMQP method frame arriving to its reply being written; for methods without a reply (basic.publish with its content, basic.ack) until the broker handled it.', 'method', METRICS_SERIES_PER_METRIC_MAX),
+    datasync: new DurationHistogram(registry, 'wharf_log_fsync_duration_seconds',
+      'Duration of each fdatasync of a log segment file (group commit: one per batch of appends under the default flush policy).', null, 1).sink(''),
+  };
+  let watching = false;
+  return {
+    registry,
+    durations,
+    watch(watched) {
+      if (watching) throw new Error('BrokerMetrics.watch was called twice; create one BrokerMetrics per broker');
+      watching = true;
+      registerModelMetrics(registry, watched);
+    },
+    metrics: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}
 
-  queueGauge(registry, 'wharf_amqp_queue_messages_ready', 'Messages ready for delivery in an AMQP queue.', broker, (s) => s.ready);
-  queueGauge(registry, 'wharf_amqp_queue_messages_unacked', 'Messages delivered and not yet acknowledged in an AMQP queue.', broker, (s) => s.unacked);
-  queueGauge(registry, 'wharf_amqp_queue_consumers', 'Consumers of an AMQP queue.', broker, (s) => s.consumers);
-  partitionGauge(registry, 'wharf_topic_partition_log_end_offset', 'One past the last offset written to a topic partition.', broker, (s) => s.logEndOffset);
-  partitionGauge(registry, 'wharf_topic_partition_log_start_offset', 'The first offset still kept in a topic partition.', broker, (s) => s.logStartOffset);
-  partitionGauge(registry, 'wharf_topic_partition_size_bytes', 'Bytes of segment files of a topic partition.', broker, (s) => s.sizeBytes);
+function registerModelMetrics(registry: Registry, watched: WatchedBroker): void {
+  const { broker, connections, amqpChannels } = watched;
+  registerQueueMetrics(registry, broker);
+  registerPartitionMetrics(registry, broker);
+  registerGroupMetrics(registry, broker);
   new Gauge({
     name: 'wharf_connections',
     help: 'Open client connections per protocol.',
@@ -61,56 +89,12 @@ export function createBrokerMetrics(options: BrokerMetricsOptions): BrokerMetric
       for (const protocol of ['kafka', 'amqp'] as const) this.set({ protocol }, connections[protocol]());
     },
   });
-
-  return {
-    registry,
-    metrics: () => registry.metrics(),
-    contentType: registry.contentType,
-  };
-}
-
-function queueGauge(registry: Registry, name: string, help: string, broker: Broker, value: (s: QueueSample) => number): void {
   new Gauge({
-    name, help, labelNames: ['vhost', 'queue'] as const, registers: [registry],
+    name: 'wharf_amqp_channels',
+    help: 'Open AMQP channels over all connections.',
+    registers: [registry],
     collect() {
-      // Reset first so deleted queues stop being reported.
-      this.reset();
-      for (const s of queueSamples(broker)) this.set(s.labels, value(s));
+      this.set(amqpChannels());
     },
   });
-}
-
-function partitionGauge(registry: Registry, name: string, help: string, broker: Broker, value: (s: PartitionSample) => number): void {
-  new Gauge({
-    name, help, labelNames: ['topic', 'partition'] as const, registers: [registry],
-    collect() {
-      this.reset();
-      for (const s of partitionSamples(broker)) this.set(s.labels, value(s));
-    },
-  });
-}
-
-function queueSamples(broker: Broker): QueueSample[] {
-  const samples: QueueSample[] = [];
-  for (const vhostName of broker.amqp.vhostNames()) {
-    const vhost = broker.amqp.vhost(vhostName);
-    if (vhost === undefined) continue;
-    for (const q of vhost.queues()) {
-      if (samples.length >= METRICS_SERIES_PER_METRIC_MAX) return samples;
-      samples.push({ labels: { vhost: vhostName, queue: q.name }, ready: q.messageCount, unacked: q.unackedCount, consumers: q.consumerCount });
-    }
-  }
-  return samples;
-}
-
-function partitionSamples(broker: Broker): PartitionSample[] {
-  const samples: PartitionSample[] = [];
-  for (const topic of broker.topics.list()) {
-    if (INTERNAL_LOG_PREFIXES.some((prefix) => topic.name.startsWith(prefix))) continue;
-    for (const [i, log] of topic.partitions.entries()) {
-      if (samples.length >= METRICS_SERIES_PER_METRIC_MAX) return samples;
-      samples.push({ labels: { topic: topic.name, partition: String(i) }, logEndOffset: log.logEndOffset, logStartOffset: log.logStartOffset, sizeBytes: log.sizeBytes });
-    }
-  }
-  return samples;
 }

@@ -5,10 +5,14 @@ import type { Logger } from 'pino';
 import type { MetadataStore } from '../../cluster/metadata-store.js';
 import { BrokerErrorCode, brokerError } from '../broker-errors.js';
 import { DefinitionsStore, type DefinitionsDocument, type VhostRecord } from './definitions-store.js';
-import type { ModelQueue, QueueFactory } from './model-queue.js';
+import type { AmqpQueue, ModelQueue, QueueFactory } from './model-queue.js';
 import { Queue, type QueueDeps } from './queue.js';
+import { isStreamDeclare } from './stream-arguments.js';
+import { StreamQueue } from './stream-queue.js';
+import { StreamStorage, type StreamStorageDeps } from './stream-storage.js';
 import { UserRegistry, type AuthMechanism, type User, type UserConfig } from './users.js';
 import { VirtualHost, type VhostPersistence } from './vhost.js';
+import { TopicRouting } from '../interop/topic-routing.js';
 
 export const DEFAULT_VHOST = '/';
 
@@ -23,17 +27,22 @@ export interface AmqpModelDeps {
   users: UserConfig[];
   /** From the configuration; '/' always exists. */
   vhosts: string[];
+  /** Kafka topics as exchange binding destinations (docs/interop.md); open() makes it from `streams.topics`. */
+  topicRouting?: TopicRouting;
 }
 
 export interface AmqpBrokerDeps extends AmqpModelDeps {
   queueDeps: QueueStorageDeps;
+  /** Where stream queues keep their records (the topics, for vhost '/'); without it a stream declare is refused. */
+  streams?: Omit<StreamStorageDeps, 'logger'>;
 }
 
-export class AmqpBroker<Q extends ModelQueue = Queue> {
+export class AmqpBroker<Q extends ModelQueue = AmqpQueue> {
   readonly users: UserRegistry;
   private readonly vhosts = new Map<string, VirtualHost<Q>>();
   private readonly definitions: DefinitionsStore;
   private readonly logger: Logger;
+  private readonly topicRouting: TopicRouting | undefined;
   private nextQueueId = 1;
   /** Stored definitions of vhosts no longer configured: kept in the document, not served. */
   private unservedRecords: VhostRecord[] = [];
@@ -41,19 +50,28 @@ export class AmqpBroker<Q extends ModelQueue = Queue> {
   private constructor(deps: AmqpModelDeps) {
     this.users = new UserRegistry(deps.users);
     this.logger = deps.logger;
+    this.topicRouting = deps.topicRouting;
     this.definitions = new DefinitionsStore(deps.metadata, () => this.snapshot());
   }
 
-  /** Opens the model with real queues (storage through `queueDeps`). */
-  static open(deps: AmqpBrokerDeps): Promise<AmqpBroker<Queue>> {
-    const queueDeps: QueueDeps = { ...deps.queueDeps, nowMs: deps.nowMs ?? Date.now, logger: deps.logger, metadata: deps.metadata };
-    const factory: QueueFactory<Queue> = {
-      validateArguments: (args, vhost, name) => {
-        Queue.parseArguments(args, vhost, name);
+  /** Opens the model with real queues: classic ones (storage through `queueDeps`) and streams (through `streams`). */
+  static open(deps: AmqpBrokerDeps): Promise<AmqpBroker<AmqpQueue>> {
+    const nowMs = deps.nowMs ?? Date.now;
+    const queueDeps: QueueDeps = { ...deps.queueDeps, nowMs, logger: deps.logger, metadata: deps.metadata };
+    const storage = deps.streams === undefined ? null : new StreamStorage({ ...deps.streams, logger: deps.logger });
+    const factory: QueueFactory<AmqpQueue> = {
+      validateArguments: (args, vhost, name, flags) => {
+        if (isStreamDeclare(args)) StreamQueue.validateDeclare(storage, args, vhost, name, flags);
+        else Queue.parseArguments(args, vhost, name);
       },
-      open: (def, hooks) => Queue.open(def, hooks, queueDeps),
+      open: (def, hooks, restored) => {
+        if (!isStreamDeclare(def.arguments)) return Queue.open(def, hooks, queueDeps);
+        if (storage === null) return Promise.reject(new Error('a stream queue needs the broker\'s stream storage'));
+        return StreamQueue.open(def, hooks, { storage, logger: deps.logger, nowMs }, restored !== true);
+      },
     };
-    return AmqpBroker.openWith(deps, factory);
+    const topicRouting = deps.topicRouting ?? (deps.streams === undefined ? undefined : new TopicRouting(deps.streams.topics, deps.logger, nowMs));
+    return AmqpBroker.openWith({ ...deps, topicRouting }, factory);
   }
 
   /** Opens the model with any queue implementation (tests use a double without storage). */
@@ -67,7 +85,7 @@ export class AmqpBroker<Q extends ModelQueue = Queue> {
       allocateQueueId: () => broker.nextQueueId++,
     };
     for (const name of new Set([DEFAULT_VHOST, ...deps.vhosts])) {
-      broker.vhosts.set(name, new VirtualHost<Q>(name, { queues, persistence, logger: deps.logger }));
+      broker.vhosts.set(name, new VirtualHost<Q>(name, { queues, persistence, logger: deps.logger, topicRouting: deps.topicRouting }));
     }
     for (const record of doc.vhosts) {
       const vhost = broker.vhosts.get(record.name);
@@ -111,7 +129,7 @@ export class AmqpBroker<Q extends ModelQueue = Queue> {
   async close(): Promise<void> {
     const queues: Q[] = [];
     for (const v of this.vhosts.values()) queues.push(...v.queues());
-    const results = await Promise.allSettled([...queues.map((q) => q.close()), this.definitions.settled()]);
+    const results = await Promise.allSettled([...queues.map((q) => q.close()), this.definitions.settled(), this.topicRouting?.settled()]);
     for (const r of results) {
       if (r.status === 'rejected') this.logger.error({ err: r.reason as unknown }, 'closing the AMQP model failed for a queue or the definitions');
     }

@@ -6,7 +6,8 @@ import { tableToJson } from '../../formats/amqp/field-table.js';
 import type { Exchange } from './exchange.js';
 import type { RouteBinding, RouteTarget } from './exchange-types.js';
 
-export type DestinationKind = 'queue' | 'exchange';
+/** 'topic': a Kafka topic (src/broker/interop/topic-binding.ts), bound with x-destination-type=topic. */
+export type DestinationKind = 'queue' | 'exchange' | 'topic';
 
 /** A queue as a routing target of its vhost. */
 export class QueueTarget<Q> implements RouteTarget {
@@ -48,7 +49,7 @@ export function bindingIdentity(source: string, kind: DestinationKind, destinati
 }
 
 function destinationKey(kind: DestinationKind, name: string): string {
-  return kind === 'queue' ? `q:${name}` : `e:${name}`;
+  return kind === 'queue' ? `q:${name}` : kind === 'topic' ? `t:${name}` : `e:${name}`;
 }
 
 export class BindingTable {

@@ -27,7 +27,8 @@ export interface QueueRecord {
 
 export interface BindingRecord {
   source: string;
-  destinationKind: 'queue' | 'exchange';
+  /** 'topic': a Kafka topic (x-destination-type=topic, docs/interop.md). */
+  destinationKind: 'queue' | 'exchange' | 'topic';
   destination: string;
   routingKey: string;
   arguments: JsonTable;
@@ -77,7 +78,7 @@ export function parseDefinitions(doc: unknown): DefinitionsDocument {
   for (const v of vhosts) {
     checkList<ExchangeRecord>(v.exchanges, `exchanges of vhost '${v.name}'`, (x) => isString(x.name) && isString(x.type) && isBool(x.autoDelete) && isBool(x.internal));
     checkList<QueueRecord>(v.queues, `queues of vhost '${v.name}'`, (q) => isString(q.name) && typeof q.id === 'number' && Number.isSafeInteger(q.id) && q.id >= 0 && isBool(q.autoDelete));
-    checkList<BindingRecord>(v.bindings, `bindings of vhost '${v.name}'`, (b) => isString(b.source) && (b.destinationKind === 'queue' || b.destinationKind === 'exchange') && isString(b.destination) && isString(b.routingKey));
+    checkList<BindingRecord>(v.bindings, `bindings of vhost '${v.name}'`, (b) => isString(b.source) && (b.destinationKind === 'queue' || b.destinationKind === 'exchange' || b.destinationKind === 'topic') && isString(b.destination) && isString(b.routingKey));
   }
   return { version: 1, nextQueueId: d.nextQueueId, vhosts };
 }

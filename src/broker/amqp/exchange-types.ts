@@ -7,8 +7,9 @@ import { BrokerErrorCode, brokerError } from '../broker-errors.js';
 import type { Message } from './types.js';
 import { TopicMatcher } from './topic-matcher.js';
 import { compileHeadersPattern, headersMatch, type HeadersPattern } from './headers-match.js';
+import { ConsistentHashRouter } from './consistent-hash-exchange.js';
 
-export type ExchangeType = 'direct' | 'fanout' | 'topic' | 'headers';
+export type ExchangeType = 'direct' | 'fanout' | 'topic' | 'headers' | 'x-consistent-hash';
 
 /** Where a binding leads: a queue or an exchange. `routeMark` lets one publish count it once. */
 export interface RouteTarget {
@@ -19,6 +20,8 @@ export interface RouteBinding {
   readonly target: RouteTarget;
   readonly routingKey: string;
   readonly arguments: FieldTable;
+  /** Stable text naming the binding (Binding.identity); the consistent-hash ring seeds its points with it. */
+  readonly identity?: string;
 }
 
 export interface RouteSink {
@@ -142,7 +145,7 @@ function removeFrom(list: RouteBinding[], binding: RouteBinding): void {
 }
 
 export function isExchangeType(type: string): type is ExchangeType {
-  return type === 'direct' || type === 'fanout' || type === 'topic' || type === 'headers';
+  return type === 'direct' || type === 'fanout' || type === 'topic' || type === 'headers' || type === 'x-consistent-hash';
 }
 
 /** INVALID_ARGUMENT for a type Wharf does not have (the session answers 503 command-invalid). */
@@ -151,11 +154,13 @@ export function checkExchangeType(type: string): ExchangeType {
   return type;
 }
 
-export function createRouter(type: ExchangeType): ExchangeRouter {
+/** `args` and `where` are used by types that read exchange arguments (x-consistent-hash: hash-header, hash-property). */
+export function createRouter(type: ExchangeType, args: FieldTable = new Map(), where = 'the exchange'): ExchangeRouter {
   switch (type) {
     case 'direct': return new DirectRouter();
     case 'fanout': return new FanoutRouter();
     case 'topic': return new TopicRouter();
     case 'headers': return new HeadersRouter();
+    case 'x-consistent-hash': return new ConsistentHashRouter(args, where);
   }
 }

@@ -52,7 +52,7 @@ export class Exchange implements RouteTarget, ExchangeSpec {
     this.internal = spec.internal;
     this.arguments = spec.arguments;
     this.alternateExchange = alternateExchangeOf(vhost, spec.name, spec.arguments);
-    this.router = createRouter(spec.type);
+    this.router = createRouter(spec.type, spec.arguments, resourceText('exchange', spec.name, vhost));
   }
 
   get resource(): string {

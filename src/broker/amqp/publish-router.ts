@@ -9,8 +9,9 @@ import type { RouteSink, RouteTarget } from './exchange-types.js';
 import type { QueueTarget } from './bindings.js';
 import type { ModelQueue } from './model-queue.js';
 import type { Message, PublishOutcome } from './types.js';
+import type { TopicRouting, TopicTarget } from '../interop/topic-routing.js';
 
-type Target<Q> = Exchange | QueueTarget<Q>;
+type Target<Q> = Exchange | QueueTarget<Q> | TopicTarget;
 
 export class PublishRouter<Q extends ModelQueue> implements RouteSink {
   private readonly exchanges: ReadonlyMap<string, Exchange>;
@@ -25,10 +26,15 @@ export class PublishRouter<Q extends ModelQueue> implements RouteSink {
   private readonly results: QueueTarget<Q>[][] = [];
   private depth = 0;
   private current: QueueTarget<Q>[] = [];
+  /** Matched Kafka topics (bindings with x-destination-type=topic), per nesting depth like `results`. */
+  private readonly topicResults: TopicTarget[][] = [];
+  private currentTopics: TopicTarget[] = [];
+  private readonly topicRouting: TopicRouting | undefined;
 
-  constructor(exchanges: ReadonlyMap<string, Exchange>, queues: ReadonlyMap<string, QueueTarget<Q>>) {
+  constructor(exchanges: ReadonlyMap<string, Exchange>, queues: ReadonlyMap<string, QueueTarget<Q>>, topicRouting?: TopicRouting) {
     this.exchanges = exchanges;
     this.queues = queues;
+    this.topicRouting = topicRouting;
   }
 
   add(target: RouteTarget): void {
@@ -36,6 +42,7 @@ export class PublishRouter<Q extends ModelQueue> implements RouteSink {
     target.routeMark = this.epoch;
     const t = target as Target<Q>;
     if (t.kind === 'queue') this.current.push(t);
+    else if (t.kind === 'topic') this.currentTopics.push(t);
     else this.work.push(t);
   }
 
@@ -50,11 +57,18 @@ export class PublishRouter<Q extends ModelQueue> implements RouteSink {
       out = [];
       this.results[depth] = out;
     }
+    let topics = this.topicResults[depth];
+    if (topics === undefined) {
+      topics = [];
+      this.topicResults[depth] = topics;
+    }
     try {
-      this.collect(start, routingKey, message, out);
-      return enqueueAll(out, message);
+      this.collect(start, routingKey, message, out, topics);
+      const outcome = enqueueAll(out, message);
+      return topics.length === 0 || this.topicRouting === undefined ? outcome : withTopics(outcome, this.topicRouting.publish(topics, message));
     } finally {
       out.length = 0;
+      topics.length = 0;
       this.depth--;
     }
   }
@@ -62,11 +76,11 @@ export class PublishRouter<Q extends ModelQueue> implements RouteSink {
   /** The queues a publish would reach, by name, without enqueueing (management, tests). */
   resolve(start: Exchange | undefined, routingKey: string, message: Message): string[] {
     const out: QueueTarget<Q>[] = [];
-    this.collect(start, routingKey, message, out);
+    this.collect(start, routingKey, message, out, []);
     return out.map((t) => t.queue.definition.name);
   }
 
-  private collect(start: Exchange | undefined, routingKey: string, message: Message, out: QueueTarget<Q>[]): void {
+  private collect(start: Exchange | undefined, routingKey: string, message: Message, out: QueueTarget<Q>[], topics: TopicTarget[]): void {
     if (start === undefined) {
       const q = this.queues.get(routingKey);
       if (q !== undefined) out.push(q);
@@ -74,6 +88,7 @@ export class PublishRouter<Q extends ModelQueue> implements RouteSink {
     }
     const epoch = ++this.epoch;
     this.current = out;
+    this.currentTopics = topics;
     start.routeMark = epoch;
     const work = this.work;
     work.push(start);
@@ -105,6 +120,16 @@ function enqueueAll<Q extends ModelQueue>(targets: readonly QueueTarget<Q>[], me
     routed: targets.length > 0,
     rejected,
     stored: several === undefined ? stored : Promise.all(several).then(noop),
+  };
+}
+
+/** A topic append counts as routing, and a publisher confirm waits for it too. */
+function withTopics(outcome: PublishOutcome, appended: Promise<void> | undefined): PublishOutcome {
+  if (appended === undefined) return outcome;
+  return {
+    routed: true,
+    rejected: outcome.rejected,
+    stored: outcome.stored === undefined ? appended : Promise.all([outcome.stored, appended]).then(noop),
   };
 }
 

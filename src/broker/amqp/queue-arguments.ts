@@ -4,6 +4,7 @@
 // RabbitMQ does not know are ignored, as it does (clients send vendor extras).
 import { brokerError, BrokerErrorCode } from '../broker-errors.js';
 import type { FieldTable, FieldValue } from '../../formats/amqp/field-types.js';
+import { partitionOf } from './partitioned-queue.js';
 
 export type QueueOverflow = 'drop-head' | 'reject-publish' | 'reject-publish-dlx';
 
@@ -47,7 +48,8 @@ const TYPE_NAMES: Record<string, string> = {
   T: 'timestamp', F: 'table', V: 'void',
 };
 
-class ArgumentChecker {
+/** Checks one queue.declare argument at a time; its errors name the argument, the queue and the vhost. */
+export class ArgumentChecker {
   constructor(private readonly where: string) {}
 
   fail(name: string, detail: string): never {
@@ -108,6 +110,7 @@ export function parseQueueArguments(args: FieldTable, vhost = '/', name = ''): Q
   if (out.deadLetterRoutingKey !== null && out.deadLetterExchange === null) {
     c.fail('x-dead-letter-routing-key', 'Key x-dead-letter-routing-key requires x-dead-letter-exchange; declare the queue with both, or neither');
   }
+  partitionOf(args, `queue '${name}' in vhost '${vhost}'`); // checked here, read by the Queue
   return out;
 }
 

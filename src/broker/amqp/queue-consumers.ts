@@ -2,8 +2,10 @@
 // highest first; within the highest group that has a consumer with credit, delivery is
 // round-robin (RabbitMQ: lower-priority consumers get messages only while every higher one is
 // blocked). With x-single-active-consumer only the oldest consumer receives; when it leaves, the
-// next oldest takes over.
+// next oldest takes over. A partition of a partitioned queue picks its active consumer by
+// connection instead (partitioned-consumers.ts).
 import { brokerError, BrokerErrorCode } from '../broker-errors.js';
+import type { PartitionSelector } from './partitioned-consumers.js';
 import type { QueueConsumer } from './types.js';
 
 interface PriorityGroup {
@@ -20,9 +22,11 @@ export class QueueConsumers {
   private readonly order: QueueConsumer[] = [];
   private readonly singleActive: boolean;
   private exclusiveOwner: QueueConsumer | null = null;
+  private readonly partition: PartitionSelector | null;
 
-  constructor(singleActive: boolean) {
-    this.singleActive = singleActive;
+  constructor(singleActive: boolean, partition: PartitionSelector | null = null) {
+    this.singleActive = singleActive || partition !== null;
+    this.partition = partition;
   }
 
   get count(): number {
@@ -31,6 +35,7 @@ export class QueueConsumers {
 
   /** The consumer that receives under single-active-consumer (null without one or without consumers). */
   get active(): QueueConsumer | null {
+    if (this.partition !== null) return this.partition.active;
     return this.singleActive ? (this.order[0] ?? null) : null;
   }
 
@@ -54,6 +59,7 @@ export class QueueConsumers {
     const group = this.groups[i];
     if (group !== undefined && group.priority === consumer.priority) group.members.push(consumer);
     else this.groups.splice(i, 0, { priority: consumer.priority, members: [consumer], cursor: 0 });
+    this.partition?.consumersChanged(this.order);
   }
 
   /** Returns false when the consumer was not registered. */
@@ -72,6 +78,7 @@ export class QueueConsumers {
       else if (group.cursor >= group.members.length) group.cursor = 0;
       break;
     }
+    this.partition?.consumersChanged(this.order);
     return true;
   }
 
@@ -81,11 +88,13 @@ export class QueueConsumers {
     this.order.length = 0;
     this.groups.length = 0;
     this.exclusiveOwner = null;
+    this.partition?.consumersChanged(this.order);
     return out;
   }
 
   /** The consumer to deliver to next, advancing the round-robin; null when nobody has credit. */
   next(): QueueConsumer | null {
+    if (this.partition !== null) return this.partition.next();
     if (this.singleActive) {
       const first = this.order[0];
       return first !== undefined && first.hasCredit() ? first : null;
@@ -107,6 +116,7 @@ export class QueueConsumers {
 
   /** Whether some consumer could take a message now (without advancing the round-robin). */
   anyHasCredit(): boolean {
+    if (this.partition !== null) return this.partition.anyHasCredit();
     if (this.singleActive) return this.order[0]?.hasCredit() === true;
     for (const c of this.order) if (c.hasCredit()) return true;
     return false;

@@ -15,6 +15,8 @@ import { deadLetteredMessage, isDeadLetterCycle } from './dead-letter.js';
 import type { QueueDefinition, QueueDeps, QueueHooks } from './queue-definition.js';
 import { parseQueueArguments, type QueueArguments } from './queue-arguments.js';
 import { QueueConsumers } from './queue-consumers.js';
+import { PartitionSelector } from './partitioned-consumers.js';
+import { partitionOf, type PartitionOf } from './partitioned-queue.js';
 import { expiryOf, QueueTimer } from './queue-expiry.js';
 import { ReadyList } from './queue-ready-list.js';
 import { queueLogName, QueueStore, type RecoveredMessage } from './queue-store.js';
@@ -31,6 +33,8 @@ export class Queue implements QueueRef {
   readonly definition: QueueDefinition;
   readonly name: string;
   readonly args: QueueArguments;
+  /** Which partition of a partitioned queue this is (x-partition-of / x-partition-index), null for an ordinary queue. */
+  readonly partition: PartitionOf | null;
   /** Message counts for /metrics and the management API. */
   readonly counters = new QueueCounters();
   private readonly hooks: QueueHooks;
@@ -59,7 +63,9 @@ export class Queue implements QueueRef {
     this.deps = deps;
     this.where = `queue '${def.name}' in vhost '${def.vhost}'`;
     this.ready = new ReadyList(args.maxPriority);
-    this.consumers = new QueueConsumers(args.singleActiveConsumer);
+    this.partition = partitionOf(def.arguments, this.where);
+    const selector = this.partition === null ? null : new PartitionSelector(this.partition.index, () => this.unacked.size);
+    this.consumers = new QueueConsumers(args.singleActiveConsumer, selector);
     this.lastUsedMs = deps.nowMs();
     const timers = deps.timers ?? systemTimers;
     const clock = (): number => deps.nowMs();
@@ -120,6 +126,7 @@ export class Queue implements QueueRef {
       if (args.overflow === 'reject-publish-dlx') this.deadLetter(message, 'maxlen');
       return { accepted: false, stored: undefined };
     }
+    this.counters.published++;
     const now = this.deps.nowMs();
     const expiresAtMs = expiryOf(args.messageTtlMs, message.expirationMs, now);
     if (expiresAtMs <= now) return this.enqueueExpiring(message, now, expiresAtMs);
@@ -204,13 +211,17 @@ export class Queue implements QueueRef {
     }
     this.armTtl();
     if (entry === undefined) return null;
+    this.countDelivery(entry, ackRequired);
     if (ackRequired) this.unacked.add(entry);
     else this.settle(entry);
     return entry;
   }
 
   ack(entry: QueueEntry): void {
-    if (this.unacked.delete(entry)) this.settle(entry);
+    if (!this.unacked.delete(entry)) return;
+    this.counters.acked++;
+    this.settle(entry);
+    this.handOverIfSettled();
   }
 
   requeue(entries: readonly QueueEntry[]): void {
@@ -236,6 +247,12 @@ export class Queue implements QueueRef {
     if (!this.unacked.delete(entry)) return;
     this.deadLetter(entry.message, 'rejected');
     this.settle(entry);
+    this.handOverIfSettled();
+  }
+
+  /** A partition switches to its next active consumer once the previous one's deliveries are all settled. */
+  private handOverIfSettled(): void {
+    if (this.partition !== null && this.unacked.size === 0) this.scheduleDispatch();
   }
 
   /** A redeclare: counts as use for x-expires. */
@@ -331,8 +348,17 @@ export class Queue implements QueueRef {
 
   private deliverTo(c: QueueConsumer, entry: QueueEntry): void {
     if (c.ackRequired) this.unacked.add(entry);
+    this.countDelivery(entry, c.ackRequired);
     c.deliver(this, entry);
     if (!c.ackRequired) this.settle(entry);
+  }
+
+  /** A delivery without an ack to wait for counts as acked at once. */
+  private countDelivery(entry: QueueEntry, ackRequired: boolean): void {
+    const counters = this.counters;
+    counters.delivered++;
+    if (entry.redelivered) counters.redelivered++;
+    if (!ackRequired) counters.acked++;
   }
 
   /** The entry is done for good: its log offset counts as acked. */

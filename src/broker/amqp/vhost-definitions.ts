@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { tableFromJson, tableToJson } from '../../formats/amqp/field-table.js';
 import type { FieldTable } from '../../formats/amqp/field-types.js';
-import { Binding } from './bindings.js';
+import { Binding, type DestinationKind } from './bindings.js';
 import type { BindingRecord, VhostRecord } from './definitions-store.js';
 import { Exchange, PREDECLARED_EXCHANGES } from './exchange.js';
 import { isExchangeType, type RouteTarget } from './exchange-types.js';
@@ -38,6 +38,7 @@ export async function restoreVhost<Q extends ModelQueue>(
   record: VhostRecord,
   openQueue: (def: ModelQueueDefinition) => Promise<void>,
   logger: Logger,
+  topicTarget?: (topic: string, args: FieldTable) => RouteTarget,
 ): Promise<void> {
   for (const x of record.exchanges) {
     if (!isExchangeType(x.type) || topology.exchanges.has(x.name)) {
@@ -49,12 +50,23 @@ export async function restoreVhost<Q extends ModelQueue>(
   await Promise.all(record.queues.map((q) => openQueue({
     vhost: record.name, name: q.name, id: q.id, durable: true, exclusiveConnectionId: -1, autoDelete: q.autoDelete, arguments: tableFromJson(q.arguments),
   })));
-  for (const b of record.bindings) restoreBinding(topology, record.name, b, logger);
+  for (const b of record.bindings) restoreBinding(topology, record.name, b, logger, topicTarget);
 }
 
-function restoreBinding<Q extends ModelQueue>(topology: VhostTopology<Q>, vhost: string, b: BindingRecord, logger: Logger): void {
+function restoreBinding<Q extends ModelQueue>(
+  topology: VhostTopology<Q>, vhost: string, b: BindingRecord, logger: Logger, topicTarget?: (topic: string, args: FieldTable) => RouteTarget,
+): void {
   const source = topology.exchanges.get(b.source);
-  const target: RouteTarget | undefined = b.destinationKind === 'queue' ? topology.queues.get(b.destination) : topology.exchanges.get(b.destination);
+  let target: RouteTarget | undefined;
+  if (b.destinationKind === 'topic') {
+    // Kept even when the topic is gone: messages to it are dropped until it exists again.
+    try {
+      target = topicTarget?.(b.destination, tableFromJson(b.arguments));
+    } catch (err) {
+      logger.warn({ vhost, binding: b, err }, 'skipping a stored binding to a Kafka topic whose arguments are invalid');
+      return;
+    }
+  } else target = b.destinationKind === 'queue' ? topology.queues.get(b.destination) : topology.exchanges.get(b.destination);
   if (source === undefined || target === undefined) {
     logger.warn({ vhost, binding: b }, 'skipping a stored binding whose source or destination is gone');
     return;
@@ -84,7 +96,7 @@ export interface QueueInfo {
 
 export interface BindingInfo {
   source: string;
-  destinationKind: 'queue' | 'exchange';
+  destinationKind: DestinationKind;
   destination: string;
   routingKey: string;
   arguments: FieldTable;

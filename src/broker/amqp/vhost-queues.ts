@@ -33,6 +33,8 @@ export interface QueueDeclareResult<Q> {
 export const QUEUE_EQUIVALENCE_ARGS: readonly string[] = [
   'x-message-ttl', 'x-expires', 'x-max-length', 'x-max-length-bytes', 'x-overflow', 'x-dead-letter-exchange',
   'x-dead-letter-routing-key', 'x-max-priority', 'x-single-active-consumer', 'x-queue-type',
+  // Wharf's partitioned queues (partitioned-queue.ts): a partition stays the partition it was declared as.
+  'x-partition-of', 'x-partition-index',
 ];
 
 interface VhostQueuesDeps<Q extends ModelQueue> {
@@ -97,7 +99,7 @@ export class VhostQueues<Q extends ModelQueue> {
       if (def.durable) await this.deps.persistence.settled();
       return stats(existing.queue);
     }
-    this.deps.queues.validateArguments(o.arguments, this.vhost, name);
+    this.deps.queues.validateArguments(o.arguments, this.vhost, name, { durable: o.durable, exclusive: o.exclusive, autoDelete: o.autoDelete });
     const def: ModelQueueDefinition = {
       vhost: this.vhost,
       name,
@@ -118,7 +120,7 @@ export class VhostQueues<Q extends ModelQueue> {
 
   /** Opens a queue found in the stored definitions at startup. */
   async restore(def: ModelQueueDefinition): Promise<void> {
-    this.topology.addQueue(await this.deps.queues.open(def, this.deps.hooks));
+    this.topology.addQueue(await this.deps.queues.open(def, this.deps.hooks, true));
   }
 
   async delete(name: string, ifUnused: boolean, ifEmpty: boolean, connectionId: number): Promise<number> {
@@ -135,7 +137,7 @@ export class VhostQueues<Q extends ModelQueue> {
   }
 
   /** x-expires or auto-delete fired: delete the queue if it is still the one registered. */
-  deleteUnused(queue: Q, reason: 'expired' | 'auto-delete'): void {
+  deleteUnused(queue: Q, reason: 'expired' | 'auto-delete' | 'storage-gone'): void {
     const t = this.topology.queues.get(queue.definition.name);
     if (t === undefined || t.queue !== queue) return;
     this.remove(t).catch((err: unknown) => {

@@ -10,6 +10,8 @@ import { DirectReply } from './direct-reply.js';
 import { resourceText } from './equivalence.js';
 import { Exchange, type ExchangeSpec } from './exchange.js';
 import { checkExchangeType, type RouteTarget } from './exchange-types.js';
+import { CONSISTENT_HASH_TYPE } from './consistent-hash-exchange.js';
+import { assertSamePartitionCount, declarePartitions, partitionCountOf } from './partitioned-queue.js';
 import type { ModelQueue, ModelQueueHooks, QueueFactory } from './model-queue.js';
 import { checkNotReserved, RESERVED_PREFIX } from './names.js';
 import { PublishRouter } from './publish-router.js';
@@ -18,6 +20,8 @@ import type { VhostRecord } from './definitions-store.js';
 import { listBindings, listExchanges, listQueues, restoreVhost, vhostRecord, type BindingInfo, type ExchangeInfo, type QueueInfo } from './vhost-definitions.js';
 import { VhostQueues, type QueueDeclare, type QueueDeclareResult } from './vhost-queues.js';
 import { VhostTopology } from './vhost-topology.js';
+import { isTopicDestination } from '../interop/topic-binding.js';
+import type { TopicRouting } from '../interop/topic-routing.js';
 
 export interface ExchangeDeclare {
   name: string;
@@ -40,6 +44,8 @@ export interface VhostDeps<Q extends ModelQueue> {
   queues: QueueFactory<Q>;
   persistence: VhostPersistence;
   logger: Logger;
+  /** Kafka topics as binding destinations (x-destination-type=topic, docs/interop.md); absent: such binds get NOT_FOUND. */
+  topicRouting?: TopicRouting;
 }
 
 export function defaultExchangeRefused(): Error {
@@ -58,11 +64,12 @@ export class VirtualHost<Q extends ModelQueue> {
     this.name = name;
     this.deps = deps;
     this.topology = new VhostTopology<Q>(name);
-    this.router = new PublishRouter<Q>(this.topology.exchanges, this.topology.queues);
+    this.router = new PublishRouter<Q>(this.topology.exchanges, this.topology.queues, deps.topicRouting);
     const hooks: ModelQueueHooks<Q> = {
       deadLetter: (exchange, routingKey, message) => this.deadLetter(exchange, routingKey, message),
       onExpired: (queue) => this.queueOps.deleteUnused(queue, 'expired'),
       onAutoDelete: (queue) => this.queueOps.deleteUnused(queue, 'auto-delete'),
+      onStorageGone: (queue) => this.queueOps.deleteUnused(queue, 'storage-gone'),
     };
     this.queueOps = new VhostQueues<Q>(name, this.topology, { ...deps, hooks });
   }
@@ -81,13 +88,29 @@ export class VirtualHost<Q extends ModelQueue> {
     const existing = this.topology.exchanges.get(o.name);
     if (existing !== undefined) {
       existing.assertEquivalent(spec);
+      if (type === CONSISTENT_HASH_TYPE) assertSamePartitionCount(existing.arguments, o.arguments, existing.resource);
       if (existing.durable) await this.deps.persistence.settled();
+      await this.ensurePartitions(existing);
       return;
     }
     checkNotReserved('exchange', o.name);
     const exchange = new Exchange(this.name, spec);
+    if (type === CONSISTENT_HASH_TYPE) partitionCountOf(o.arguments, exchange.resource);
     this.topology.exchanges.set(o.name, exchange);
     if (exchange.durable) await this.deps.persistence.persist();
+    await this.ensurePartitions(exchange);
+  }
+
+  /** x-consistent-hash with x-partitions: N declares and binds its N partition queues (partitioned-queue.ts). */
+  private async ensurePartitions(exchange: Exchange): Promise<void> {
+    const count = exchange.type === CONSISTENT_HASH_TYPE ? partitionCountOf(exchange.arguments, exchange.resource) : 0;
+    if (count === 0) return;
+    await declarePartitions({
+      declarePartitionQueue: async (name, durable, args) => {
+        await this.declareQueue({ name, passive: false, durable, exclusive: false, autoDelete: false, arguments: args, connectionId: -1 });
+      },
+      bindPartitionQueue: (queue, source, weight) => this.bindQueue(queue, source, weight, new Map(), -1),
+    }, exchange.name, count, exchange.durable, exchange.resource);
   }
 
   async deleteExchange(name: string, ifUnused: boolean): Promise<void> {
@@ -121,12 +144,13 @@ export class VirtualHost<Q extends ModelQueue> {
     return this.unbind(source, 'exchange', destination, routingKey, args, -1);
   }
 
-  bindQueue(queue: string, exchange: string, routingKey: string, args: FieldTable, connectionId: number): Promise<void> {
-    return this.bind(exchange, 'queue', queue, routingKey, args, connectionId);
+  /** With binding argument x-destination-type=topic, `queue` names a Kafka topic (docs/interop.md). */
+  async bindQueue(queue: string, exchange: string, routingKey: string, args: FieldTable, connectionId: number): Promise<void> {
+    return this.bind(exchange, isTopicDestination(args) ? 'topic' : 'queue', queue, routingKey, args, connectionId);
   }
 
-  unbindQueue(queue: string, exchange: string, routingKey: string, args: FieldTable, connectionId: number): Promise<void> {
-    return this.unbind(exchange, 'queue', queue, routingKey, args, connectionId);
+  async unbindQueue(queue: string, exchange: string, routingKey: string, args: FieldTable, connectionId: number): Promise<void> {
+    return this.unbind(exchange, isTopicDestination(args) ? 'topic' : 'queue', queue, routingKey, args, connectionId);
   }
 
   private bindingFor(sourceName: string, kind: DestinationKind, destination: string, routingKey: string, args: FieldTable, connectionId: number): Binding {
@@ -138,6 +162,9 @@ export class VirtualHost<Q extends ModelQueue> {
       const x = this.exchange(destination);
       target = x;
       destinationDurable = x.durable;
+    } else if (kind === 'topic') {
+      target = this.topicTarget(destination, args);
+      destinationDurable = true;
     } else {
       const q = this.queueOps.target(destination, connectionId);
       target = q;
@@ -148,6 +175,7 @@ export class VirtualHost<Q extends ModelQueue> {
 
   private async bind(sourceName: string, kind: DestinationKind, destination: string, routingKey: string, args: FieldTable, connectionId: number): Promise<void> {
     const binding = this.bindingFor(sourceName, kind, destination, routingKey, args, connectionId);
+    if (kind === 'topic') this.deps.topicRouting?.assertExists(destination, this.name);
     binding.source.router.validate(binding);
     if (this.topology.bindings.get(binding.identity) !== undefined) {
       if (binding.durable) await this.deps.persistence.settled();
@@ -155,6 +183,13 @@ export class VirtualHost<Q extends ModelQueue> {
     }
     this.topology.bindings.add(binding);
     if (binding.durable) await this.deps.persistence.persist();
+  }
+
+  /** A Kafka topic as a binding target; PRECONDITION_FAILED for invalid x-partition-by / x-record-key. */
+  private topicTarget(topic: string, args: FieldTable): RouteTarget {
+    const routing = this.deps.topicRouting;
+    if (routing === undefined) throw brokerError(BrokerErrorCode.NOT_FOUND, `no Kafka topic '${topic}': this broker has no Kafka topics to bind to`);
+    return routing.target(this.name, topic, args);
   }
 
   private async unbind(sourceName: string, kind: DestinationKind, destination: string, routingKey: string, args: FieldTable, connectionId: number): Promise<void> {
@@ -227,7 +262,7 @@ export class VirtualHost<Q extends ModelQueue> {
 
   /** Loads stored durable definitions; call once, before the vhost is used. */
   restore(record: VhostRecord): Promise<void> {
-    return restoreVhost(this.topology, record, (def) => this.queueOps.restore(def), this.deps.logger);
+    return restoreVhost(this.topology, record, (def) => this.queueOps.restore(def), this.deps.logger, (topic, args) => this.topicTarget(topic, args));
   }
 
   /** This vhost's durable definitions, for the definitions document. */

@@ -1,7 +1,7 @@
 // Turns assembled content into a broker Message, routes it, answers mandatory returns and
 // publisher confirms. Runs once per published message, so it reads the properties with the
 // summary scan and decodes them fully only when user-id or reply-to is present.
-import type { Queue } from '../../broker/amqp/queue.js';
+import type { AmqpQueue as Queue } from '../../broker/amqp/model-queue.js';
 import type { VirtualHost } from '../../broker/amqp/vhost.js';
 import { DIRECT_REPLY_QUEUE } from '../../broker/amqp/direct-reply.js';
 import { buildMessage } from '../../broker/amqp/message-build.js';

@@ -3,10 +3,11 @@
 // the channel's consumers, unacked deliveries, prefetch, publisher confirms and transactions.
 // Errors with a channel-level code close only this channel (channel.close); others go up to the
 // connection.
-import type { Queue } from '../../broker/amqp/queue.js';
+import type { AmqpQueue } from '../../broker/amqp/model-queue.js';
 import type { User } from '../../broker/amqp/users.js';
 import type { VirtualHost } from '../../broker/amqp/vhost.js';
 import type { DirectReplyRegistration } from '../../broker/amqp/direct-reply.js';
+import type { ChannelSnapshot } from '../../broker/connection-registry.js';
 import { DIRECT_REPLY_QUEUE } from '../../broker/amqp/direct-reply.js';
 import type { QueueEntry, QueueRef } from '../../broker/amqp/types.js';
 import { fieldToNumber, tableGet } from '../../formats/amqp/field-table.js';
@@ -20,16 +21,21 @@ import { ChannelPublisher } from './channel-publisher.js';
 import { ContentAssembler, type AssembledContent } from './content-assembler.js';
 import { AmqpCloseError, ReplyCode, isChannelLevel, replyCodeFor, replyText } from './reply-codes.js';
 import { UnackedDeliveries, byQueue, type Unacked } from './unacked-deliveries.js';
+import type { MethodDurations } from './method-durations.js';
 
 export interface ChannelHost {
   readonly id: number;
   readonly frameMax: number;
   readonly capabilities: Set<string>;
-  readonly vhost: VirtualHost<Queue> | null;
+  readonly vhost: VirtualHost<AmqpQueue> | null;
   readonly user: User | null;
   readonly congested: boolean;
   readonly logger: Logger;
   readonly messageBytesMax: number;
+  /** Method durations (metrics), or undefined when methods are not timed. */
+  readonly methodDurations: MethodDurations | undefined;
+  /** performance.now() at the socket read carrying the frame being handed over (when timed). */
+  readonly frameArrivedMs: number;
   send(bytes: FrameBytes): void;
   sendMethod(channel: number, method: AmqpMethod): void;
   onPublish(): void;
@@ -60,6 +66,10 @@ export class AmqpChannel implements ConsumerChannel {
   private lastQueue = '';
   private busy = false;
   private readonly inbox: AmqpFrame[] = [];
+  /** Arrival times of the inbox's frames, index for index, while methods are timed. */
+  private readonly inboxArrivedMs: number[] = [];
+  /** Arrival of the basic.publish whose content is being assembled. */
+  private publishArrivedMs = 0;
   private tx: TxOp[] | null = null;
   private directReply: DirectReplyRegistration | null = null;
   private directReplyTag = '';
@@ -92,14 +102,24 @@ export class AmqpChannel implements ConsumerChannel {
     if (this.state !== 'open') return;
     if (this.busy) {
       this.inbox.push(frame);
+      if (this.host.methodDurations !== undefined) this.inboxArrivedMs.push(this.host.frameArrivedMs);
       return;
     }
-    this.process(frame);
+    this.process(frame, this.host.frameArrivedMs);
   }
 
   /** Consumers stalled by socket congestion or flow get another chance. */
   resumeDeliveries(): void {
     for (const c of this.consumers.values()) c.queue.dispatch();
+  }
+
+  /** The channel as the management API shows it (src/broker/connection-registry.ts). */
+  snapshot(): ChannelSnapshot {
+    const consumers = [...this.consumers.values()].map((c) => ({ tag: c.tag, queue: c.queue.name, ackRequired: c.ackRequired, exclusive: c.exclusive, prefetchCount: c.prefetch }));
+    return {
+      number: this.id, consumerCount: consumers.length, unackedCount: this.unacked.size, prefetchCount: this.consumerPrefetch,
+      globalPrefetchCount: this.globalPrefetch, confirm: this.publisher.confirming, transactional: this.tx !== null, consumers,
+    };
   }
 
   /** The connection is going away: give back everything without sending anything. */
@@ -137,7 +157,7 @@ export class AmqpChannel implements ConsumerChannel {
 
   // ---- frames and methods ----
 
-  private process(frame: AmqpFrame): void {
+  private process(frame: AmqpFrame, arrivedMs: number): void {
     let method: AmqpMethod | null = null;
     try {
       if (frame.type === FrameType.METHOD) {
@@ -146,7 +166,8 @@ export class AmqpChannel implements ConsumerChannel {
           throw new AmqpCloseError(ReplyCode.UNEXPECTED_FRAME, `expected content header or body for basic.publish, got method ${method.name}`);
         }
         const pending = this.onMethod(method);
-        if (pending !== undefined) this.wait(pending, method);
+        if (pending !== undefined) this.wait(pending, method, arrivedMs);
+        else this.timeMethod(method.name, arrivedMs);
       } else if (frame.type === FrameType.HEADER) {
         const content = this.assembler.header(frame.payload);
         if (content !== null) this.onContent(content);
@@ -161,10 +182,19 @@ export class AmqpChannel implements ConsumerChannel {
     }
   }
 
-  private wait(pending: Promise<void>, method: AmqpMethod): void {
+  /** A method without a reply is done when handled; basic.publish once its content is (onContent). */
+  private timeMethod(name: string, arrivedMs: number): void {
+    const durations = this.host.methodDurations;
+    if (durations === undefined) return;
+    if (name === 'basic.publish') this.publishArrivedMs = arrivedMs;
+    else durations.ended(name, arrivedMs);
+  }
+
+  private wait(pending: Promise<void>, method: AmqpMethod, arrivedMs: number): void {
     this.busy = true;
     pending.then(() => {
       this.busy = false;
+      this.host.methodDurations?.done(method.name, arrivedMs);
       this.drainInbox();
     }, (err: unknown) => {
       this.busy = false;
@@ -175,9 +205,15 @@ export class AmqpChannel implements ConsumerChannel {
 
   private drainInbox(): void {
     while (this.inbox.length > 0 && !this.busy && this.state === 'open') {
-      this.process(this.inbox.shift() as AmqpFrame);
+      const arrivedMs = this.inboxArrivedMs.length > 0 ? (this.inboxArrivedMs.shift() as number) : 0;
+      this.process(this.inbox.shift() as AmqpFrame, arrivedMs);
     }
-    if (this.state !== 'open') this.inbox.length = 0;
+    if (this.state !== 'open') {
+      this.inbox.length = 0;
+      this.inboxArrivedMs.length = 0;
+    }
+    // Outside a socket read: time what the backlog's methods ended (MethodDurations.settle).
+    this.host.methodDurations?.settle();
     if (!this.busy && this.inbox.length === 0) this.notifyIdle();
   }
 
@@ -198,7 +234,7 @@ export class AmqpChannel implements ConsumerChannel {
     const code = replyCodeFor(err);
     const spec = METHOD_SPECS[method.name];
     const detail = err instanceof Error ? err.message : String(err);
-    if (code === ReplyCode.INTERNAL_ERROR) this.host.logger.error({ err, channel: this.id, method: method.name }, 'amqp: internal error in a channel');
+    if (code === ReplyCode.INTERNAL_ERROR) this.host.logger.error({ err, protocol: 'amqp', connection: this.host.id, channel: this.id, method: method.name, user: this.host.user?.name }, 'amqp: internal error in a channel');
     if (isChannelLevel(code)) this.channelError(code, detail, spec.classId, spec.methodId);
     else this.host.connectionError(code, detail, spec.classId, spec.methodId);
   }
@@ -335,7 +371,7 @@ export class AmqpChannel implements ConsumerChannel {
     return this.lastQueue;
   }
 
-  private vhostOrThrow(): VirtualHost<Queue> {
+  private vhostOrThrow(): VirtualHost<AmqpQueue> {
     const v = this.host.vhost;
     if (v === null) throw new AmqpCloseError(ReplyCode.CHANNEL_ERROR, 'channel used before connection.open');
     return v;
@@ -344,11 +380,9 @@ export class AmqpChannel implements ConsumerChannel {
   // ---- publishing ----
 
   private onContent(content: AssembledContent): void {
-    if (this.tx !== null) {
-      this.tx.push({ kind: 'publish', content });
-      return;
-    }
-    this.publisher.publish(content);
+    if (this.tx !== null) this.tx.push({ kind: 'publish', content });
+    else this.publisher.publish(content);
+    this.host.methodDurations?.ended('basic.publish', this.publishArrivedMs);
   }
 
   private async commit(): Promise<void> {
@@ -386,7 +420,8 @@ export class AmqpChannel implements ConsumerChannel {
     const c = new ChannelConsumer(this, {
       tag, ackRequired: !m.noAck, exclusive: m.exclusive, priority, connectionId: this.host.id, prefetch: this.consumerPrefetch, queue,
     });
-    queue.addConsumer(c);
+    // A stream queue checks the prefetch and reads x-stream-offset from these; a classic queue ignores them.
+    queue.addConsumer(c, { arguments: m.arguments, prefetch: this.consumerPrefetch, globalPrefetch: this.globalPrefetch });
     this.consumers.set(tag, c);
     // The queue dispatches in a microtask, so consume-ok still goes out before the first deliver.
     if (!m.noWait) this.host.sendMethod(this.id, { name: 'basic.consume-ok', consumerTag: tag });
@@ -495,6 +530,7 @@ export class AmqpChannel implements ConsumerChannel {
     this.publisher.close();
     this.tx = null;
     this.inbox.length = 0;
+    this.inboxArrivedMs.length = 0;
     this.notifyIdle();
     this.directReply?.unregister();
     this.directReply = null;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AmqpBroker } from '../../broker/amqp/amqp-broker.js';
 import type { ResourceAlarm } from '../../broker/resource-alarm.js';
 import type { BadInputLog } from '../bad-input-log.js';
+import type { MethodDurations } from './method-durations.js';
 
 export interface AmqpServices {
   readonly broker: AmqpBroker;
@@ -16,4 +17,6 @@ export interface AmqpServices {
   readonly clusterName: string;
   readonly logger: Logger;
   readonly badInput: BadInputLog;
+  /** Method durations (metrics); absent: methods are not timed. */
+  readonly methodDurations?: MethodDurations;
 }

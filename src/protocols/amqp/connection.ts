@@ -2,9 +2,11 @@
 // open), heartbeats, the channel table, blocking on resource alarms, and the close handshake.
 // Frames for channels go to AmqpChannel; connection-level errors close everything here.
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { VirtualHost } from '../../broker/amqp/vhost.js';
-import type { Queue } from '../../broker/amqp/queue.js';
+import type { AmqpQueue as Queue } from '../../broker/amqp/model-queue.js';
 import type { User } from '../../broker/amqp/users.js';
+import type { ChannelSnapshot } from '../../broker/connection-registry.js';
 import type { FieldTable } from '../../formats/amqp/field-types.js';
 import {
   FRAME_MIN_SIZE, FrameReader, FrameType, HEARTBEAT_FRAME, PROTOCOL_HEADER, PROTOCOL_HEADER_BYTES,
@@ -12,6 +14,7 @@ import {
 } from './codec/index.js';
 import { AmqpChannel, type ChannelHost } from './channel.js';
 import type { AmqpServices } from './connection-services.js';
+import type { MethodDurations } from './method-durations.js';
 import { AmqpCloseError, ReplyCode, replyCodeFor, replyText } from './reply-codes.js';
 import { hopRead, hopWritten } from './hop-latency.js';
 import { SASL_MECHANISMS, parseSaslResponse } from './sasl.js';
@@ -35,6 +38,8 @@ export class AmqpConnection implements ChannelHost {
   capabilities: Set<string> = new Set();
   vhost: VirtualHost<Queue> | null = null;
   user: User | null = null;
+  /** connection.start-ok's client-properties, for the management API. */
+  clientProperties: FieldTable = new Map();
   private readonly socket: Socket;
   private readonly services: AmqpServices;
   private state: State = 'header';
@@ -48,6 +53,8 @@ export class AmqpConnection implements ChannelHost {
   private closeTimer: NodeJS.Timeout | null = null;
   private lastReceivedMs = Date.now();
   private lastSentMs = Date.now();
+  /** performance.now() at the socket read whose frames are being handled; 0 when methods are not timed. */
+  frameArrivedMs = 0;
   private corked = false;
   private blocked = false;
   private pausedForAlarm = false;
@@ -73,6 +80,10 @@ export class AmqpConnection implements ChannelHost {
 
   get logger(): AmqpServices['logger'] {
     return this.services.logger;
+  }
+
+  get methodDurations(): MethodDurations | undefined {
+    return this.services.methodDurations;
   }
 
   get messageBytesMax(): number {
@@ -130,6 +141,21 @@ export class AmqpConnection implements ChannelHost {
     this.beginClosing();
   }
 
+  /** The open channels as the management API shows them. */
+  channelSnapshots(): ChannelSnapshot[] {
+    return [...this.channels.values()].map((ch) => ch.snapshot());
+  }
+
+  /** Closed by an operator (management API): connection.close 320 CONNECTION_FORCED with `reason`, as RabbitMQ does. */
+  forceClose(reason: string): void {
+    if (this.state !== 'open' && this.state !== 'open-wait' && this.state !== 'tune-ok' && this.state !== 'start-ok') {
+      this.socket.destroy();
+      return;
+    }
+    this.sendMethod(0, { name: 'connection.close', replyCode: ReplyCode.CONNECTION_FORCED, replyText: replyText(ReplyCode.CONNECTION_FORCED, reason), classId: 0, methodId: 0 });
+    this.beginClosing();
+  }
+
   /** Broker shutdown: connection.close 320 CONNECTION_FORCED, as RabbitMQ does when it stops. */
   shutdown(graceMs: number): Promise<void> {
     if (this.state === 'open' || this.state === 'open-wait' || this.state === 'tune-ok' || this.state === 'start-ok') {
@@ -151,6 +177,8 @@ export class AmqpConnection implements ChannelHost {
   private onData(chunk: Buffer): void {
     hopRead();
     this.lastReceivedMs = Date.now();
+    // One reading per socket read: the frames in it arrived together.
+    if (this.services.methodDurations !== undefined) this.frameArrivedMs = performance.now();
     if (this.state === 'closed') return;
     if (this.state === 'header') {
       chunk = this.readProtocolHeader(chunk);
@@ -164,6 +192,9 @@ export class AmqpConnection implements ChannelHost {
       }
     } catch (err) {
       this.failConnection(err);
+    } finally {
+      // The methods of this read are done and their replies leave at the uncork: time them together.
+      this.services.methodDurations?.settle();
     }
   }
 
@@ -216,6 +247,7 @@ export class AmqpConnection implements ChannelHost {
       channel = new AmqpChannel(this, frame.channel);
       this.channels.set(frame.channel, channel);
       this.sendMethod(frame.channel, { name: 'channel.open-ok' });
+      this.services.methodDurations?.ended('channel.open', this.frameArrivedMs);
       return;
     }
     channel.onFrame(frame);
@@ -265,6 +297,7 @@ export class AmqpConnection implements ChannelHost {
   private onStartOk(clientProperties: FieldTable, mechanism: string, response: Buffer): void {
     if (this.state !== 'start-ok') throw new AmqpCloseError(ReplyCode.COMMAND_INVALID, 'connection.start-ok received twice');
     this.capabilities = clientCapabilities(clientProperties);
+    this.clientProperties = clientProperties;
     try {
       const c = parseSaslResponse(mechanism, response);
       this.user = this.services.broker.authenticate(c.mechanism, c.username, c.password, this.socket.remoteAddress ?? '');
@@ -314,6 +347,7 @@ export class AmqpConnection implements ChannelHost {
     this.handshakeTimer = null;
     this.state = 'open';
     this.sendMethod(0, { name: 'connection.open-ok' });
+    this.services.logger.info({ protocol: 'amqp', connection: this.id, remoteAddress: this.remoteAddress, user: this.user.name, vhost: vhostName }, 'amqp: connection opened');
     const alarm = this.services.alarm;
     this.unsubscribeAlarm = alarm.onChange((blocked, reason) => this.setBlocked(blocked, reason));
     if (alarm.blocked) this.setBlocked(true, alarm.reason);
@@ -352,7 +386,7 @@ export class AmqpConnection implements ChannelHost {
     const code = replyCodeFor(err);
     const e = err as { classId?: number; methodId?: number; message?: string };
     if (code === ReplyCode.INTERNAL_ERROR && !(err instanceof AmqpCloseError) && (err as { code?: string }).code === undefined) {
-      this.services.logger.error({ err, connection: this.id }, 'amqp: internal error while handling a frame');
+      this.services.logger.error({ err, protocol: 'amqp', connection: this.id, remoteAddress: this.remoteAddress, user: this.user?.name }, 'amqp: internal error while handling a frame');
     }
     // Errors reaching this level (framing, channel 0, a frame for a missing channel) close the
     // connection whatever their code.
@@ -385,6 +419,7 @@ export class AmqpConnection implements ChannelHost {
       this.resolveClosed();
       return;
     }
+    this.services.logger.info({ protocol: 'amqp', connection: this.id, remoteAddress: this.remoteAddress, user: this.user?.name, vhost: vhost.name }, 'amqp: connection closed');
     vhost.connectionClosed(this.id).then(() => this.resolveClosed(), (err: unknown) => {
       this.services.logger.error({ err, connection: this.id }, 'amqp: releasing the exclusive queues of a closed connection failed');
       this.resolveClosed();

@@ -4,12 +4,15 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Broker } from '../../broker/broker.js';
+import type { ConnectionRegistry } from '../../broker/connection-registry.js';
 import { ResourceAlarm } from '../../broker/resource-alarm.js';
 import type { WharfConfig } from '../../config/config-keys.js';
+import type { LabelledDurations } from '../../util/duration-sink.js';
 import { WharfError } from '../../util/wharf-error.js';
 import { BadInputLog } from '../bad-input-log.js';
 import { AmqpConnection } from './connection.js';
 import { hopSummary } from './hop-latency.js';
+import { MethodDurations } from './method-durations.js';
 import type { AmqpServices } from './connection-services.js';
 
 export const ERR_AMQP_LISTEN = 'WHARF_ERR_AMQP_LISTEN';
@@ -20,6 +23,8 @@ const MESSAGE_BYTES_MAX = 128 * 1024 * 1024;
 export interface AmqpListener {
   readonly address: { host: string; port: number };
   readonly connectionCount: number;
+  /** Open channels over every connection (counted when read, for /metrics). */
+  readonly channelCount: number;
   readonly alarm: ResourceAlarm;
   close(): Promise<void>;
 }
@@ -38,7 +43,11 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** `alarm` is a seam for tests that must raise and clear the resource alarm; by default it is built from the config. */
-export async function startAmqpListener(options: { broker: Broker; config: WharfConfig; logger: Logger; alarm?: ResourceAlarm }): Promise<AmqpListener> {
+export async function startAmqpListener(options: {
+  broker: Broker; config: WharfConfig; logger: Logger; alarm?: ResourceAlarm; connections?: ConnectionRegistry;
+  /** Method durations by name (the metrics' histogram); absent: methods are not timed. */
+  methodDurations?: LabelledDurations;
+}): Promise<AmqpListener> {
   const { broker, config, logger } = options;
   const alarm = options.alarm ?? new ResourceAlarm({
     memoryHighWatermarkBytes: config.memoryHighWatermarkBytes,
@@ -56,6 +65,7 @@ export async function startAmqpListener(options: { broker: Broker; config: Wharf
     clusterName: `wharf@${config.host}`,
     logger,
     badInput: new BadInputLog(logger, { protocol: 'amqp' }),
+    methodDurations: options.methodDurations === undefined ? undefined : new MethodDurations(options.methodDurations),
   };
   const server = createServer({ noDelay: true, allowHalfOpen: false });
   try {
@@ -79,7 +89,18 @@ export async function startAmqpListener(options: { broker: Broker; config: Wharf
     }
     const connection = new AmqpConnection(socket, services, nextId++, remoteAddress);
     connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
+    const unregister = options.connections?.register({
+      protocol: 'AMQP 0-9-1', peerHost: socket.remoteAddress ?? '?', peerPort: socket.remotePort ?? 0, host: socket.localAddress ?? '?', port: socket.localPort ?? 0,
+      user: () => connection.user?.name ?? '',
+      vhost: () => connection.vhost?.name ?? '',
+      clientProperties: () => connection.clientProperties,
+      channels: () => connection.channelSnapshots(),
+      close: (reason) => connection.forceClose(reason),
+    });
+    void connection.closed.then(() => {
+      connections.delete(connection);
+      unregister?.();
+    });
   });
   server.on('error', (err) => logger.error({ err }, 'amqp listener error'));
   logger.info({ host: config.host, port: bound.port }, 'amqp listener ready');
@@ -97,6 +118,11 @@ export async function startAmqpListener(options: { broker: Broker; config: Wharf
     alarm,
     get connectionCount() {
       return connections.size;
+    },
+    get channelCount() {
+      let n = 0;
+      for (const c of connections) n += c.channelCount;
+      return n;
     },
     close() {
       closing ??= closeOnce();

@@ -63,6 +63,7 @@ const FROM_BROKER = new Map<string, number>([
   [BrokerErrorCode.NOT_ALLOWED, ReplyCode.NOT_ALLOWED],
   [BrokerErrorCode.INVALID_ARGUMENT, ReplyCode.PRECONDITION_FAILED],
   [BrokerErrorCode.RESOURCE_ERROR, ReplyCode.RESOURCE_ERROR],
+  [BrokerErrorCode.NOT_IMPLEMENTED, ReplyCode.NOT_IMPLEMENTED],
 ]);
 
 /** The reply code for an error thrown by the broker model or the codec; unknown errors are 541. */

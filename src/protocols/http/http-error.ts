@@ -83,6 +83,8 @@ const TABLE: ReadonlyMap<string, Mapping> = new Map<string, Mapping>([
   [BrokerErrorCode.RESOURCE_LOCKED, [409, HttpErrorCode.RESOURCE_LOCKED]],
   [BrokerErrorCode.ACCESS_REFUSED, [403, HttpErrorCode.ACCESS_REFUSED]],
   [BrokerErrorCode.RESOURCE_ERROR, [503, HttpErrorCode.UNAVAILABLE]],
+  // What a stream queue refuses (a get, a purge): the request cannot work on that queue.
+  [BrokerErrorCode.NOT_IMPLEMENTED, [400, HttpErrorCode.BAD_REQUEST]],
   [BrokerErrorCode.MESSAGE_TOO_LARGE, [413, HttpErrorCode.MESSAGE_TOO_LARGE]],
   [ProducerErrorCode.INVALID_PRODUCER_BATCH, [400, HttpErrorCode.BAD_REQUEST]],
   // The AMQP property codec: a header value the wire cannot carry, bytes that do not parse.

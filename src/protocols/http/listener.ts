@@ -1,21 +1,25 @@
 // The HTTP listener (docs/gateway.md): binds host:httpPort with node:http and serves the REST
-// routes under /v1, Server-Sent Events on GET /v1/sse and WebSocket upgrades on /ws. Every
-// answer is JSON; every failure is {"error": {"code", "message"}} with its status, and a bad
+// routes under /v1, Server-Sent Events on GET /v1/sse and WebSocket upgrades on /ws, and the web
+// console (docs/console.md) on GET of other paths. Every API answer is JSON; every failure is {"error": {"code", "message"}} with its status, and a bad
 // request logs at most one rate-limited line. On stop it refuses new requests, lets those in
 // flight finish for a grace period, closes WebSockets and event streams, then the server.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Broker } from '../../broker/broker.js';
+import { ConnectionRegistry } from '../../broker/connection-registry.js';
 import { TopicAutoCreator } from '../../broker/topic-auto-create.js';
 import type { WharfConfig } from '../../config/config-keys.js';
 import type { BrokerMetrics } from '../../observability/metrics.js';
 import { WharfError } from '../../util/wharf-error.js';
 import { BadInputLog } from '../bad-input-log.js';
 import { ClientGoneError, declaredTooLarge, tooLarge } from './body.js';
+import { isConsolePath, serveConsole } from './console-static.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { errorBody, httpErrorFor, HttpError, HttpErrorCode } from './http-error.js';
 import type { RestDeps } from './rest/route.js';
+import { createManagementApi } from './management/router.js';
+import type { ListenerInfo } from './management/mgmt-route.js';
 import { matchRoute } from './routes.js';
 import { createSseHandler } from './sse.js';
 import { createWsGateway } from './ws/ws-gateway.js';
@@ -31,8 +35,17 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
-export async function startHttpListener(options: { broker: Broker; config: WharfConfig; logger: Logger; metrics?: BrokerMetrics }): Promise<HttpListener> {
+export async function startHttpListener(options: {
+  broker: Broker; config: WharfConfig; logger: Logger; metrics?: BrokerMetrics;
+  /** For the management API under /api: client connections, and the other listeners to show in /api/overview. */
+  connections?: ConnectionRegistry; listeners?: readonly ListenerInfo[];
+}): Promise<HttpListener> {
   const { broker, config, logger, metrics } = options;
+  let boundPort = config.httpPort;
+  const management = createManagementApi({
+    broker, config, logger, connections: options.connections ?? new ConnectionRegistry(),
+    listeners: () => [...(options.listeners ?? []), { protocol: 'http', port: boundPort, ip_address: config.host }],
+  });
   const deps: GatewayDeps = { broker, config, logger };
   const rest: RestDeps = { ...deps, topicCreator: new TopicAutoCreator(broker.topics, config.defaultPartitions) };
   const badInput = new BadInputLog(logger, { protocol: 'http' });
@@ -84,7 +97,12 @@ export async function startHttpListener(options: { broker: Broker; config: Wharf
         sendText(res, 200, await metrics.metrics(), metrics.contentType);
         return;
       }
+      if (management.owns(url.pathname)) {
+        await management.handle(req, res, url);
+        return;
+      }
       if (url.pathname === WS_PATH) throw new HttpError(426, HttpErrorCode.BAD_REQUEST, 'the WebSocket gateway at /ws needs an Upgrade: websocket request', { upgrade: 'websocket' });
+      if ((req.method === 'GET' || req.method === 'HEAD') && isConsolePath(url.pathname) && await serveConsole(req, res, url.pathname)) return;
       const match = matchRoute(url.pathname);
       if (match === null) throw new HttpError(404, HttpErrorCode.NOT_FOUND, `no route for ${url.pathname}; see docs/gateway.md for the HTTP API`);
       const method = req.method === 'GET' || req.method === 'POST' ? req.method : undefined;
@@ -107,11 +125,13 @@ export async function startHttpListener(options: { broker: Broker; config: Wharf
   try {
     await listen(server, config.httpPort, config.host);
   } catch (err) {
+    management.close();
     await ws.close();
     throw err;
   }
   const bound = server.address();
   if (bound === null || typeof bound === 'string') throw new WharfError(ERR_HTTP_LISTEN, `HTTP listener bound to an unexpected address ${String(bound)}`);
+  boundPort = bound.port;
 
   return {
     address: { host: bound.address, port: bound.port },
@@ -119,6 +139,7 @@ export async function startHttpListener(options: { broker: Broker; config: Wharf
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        management.close();
         await ws.close();
         let timer: NodeJS.Timeout | undefined;
         const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, SHUTDOWN_GRACE_MS); });

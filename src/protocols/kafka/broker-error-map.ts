@@ -25,6 +25,7 @@ const TABLE: ReadonlyMap<string, number> = new Map<string, number>([
   [BrokerErrorCode.NOT_ALLOWED, KafkaErrorCode.INVALID_REQUEST],
   [BrokerErrorCode.INVALID_ARGUMENT, KafkaErrorCode.INVALID_CONFIG],
   [BrokerErrorCode.RESOURCE_ERROR, KafkaErrorCode.POLICY_VIOLATION],
+  [BrokerErrorCode.NOT_IMPLEMENTED, KafkaErrorCode.INVALID_REQUEST],
   // Idempotent producers (KIP-98), the codes Kafka's Produce answers for each (§1.7 G16).
   [ProducerErrorCode.OUT_OF_ORDER_SEQUENCE, KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER],
   [ProducerErrorCode.INVALID_PRODUCER_EPOCH, KafkaErrorCode.INVALID_PRODUCER_EPOCH],

@@ -5,9 +5,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Broker } from '../../broker/broker.js';
 import { brokerClusterId } from '../../broker/cluster-identity.js';
+import type { ConnectionRegistry } from '../../broker/connection-registry.js';
 import { TopicAutoCreator } from '../../broker/topic-auto-create.js';
 import type { WharfConfig } from '../../config/config-keys.js';
+import type { LabelledDurations } from '../../util/duration-sink.js';
 import { WharfError } from '../../util/wharf-error.js';
+import { ApiDurations } from './api-durations.js';
 import { BadInputLog } from '../bad-input-log.js';
 import { createHandlerTable, type HandlerTable } from './handlers/index.js';
 import type { BrokerConfigEntry, KafkaServices } from './handlers/handler.js';
@@ -22,6 +25,10 @@ export interface KafkaListenerOptions {
   readonly config: WharfConfig;
   readonly logger: Logger;
   readonly handlers?: HandlerTable;
+  /** Where accepted connections are listed for the management API. */
+  readonly connections?: ConnectionRegistry;
+  /** Request durations by API name (the metrics' histogram); absent: requests are not timed. */
+  readonly requestDurations?: LabelledDurations;
 }
 
 export interface KafkaListener {
@@ -90,6 +97,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     logger,
   };
   const badInput = new BadInputLog(logger);
+  const requestDurations = options.requestDurations === undefined ? undefined : new ApiDurations(options.requestDurations);
   const sessions = new Set<KafkaSession>();
   let nextId = 1;
   let closing: Promise<void> | null = null;
@@ -108,9 +116,24 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
       handlers,
       requestBytesMax: config.requestBytesMax,
       badInput,
+      requestDurations,
     });
     sessions.add(session);
-    void session.closed.then(() => sessions.delete(session));
+    // Debug, not info: Kafka clients open a connection per broker and per coordinator, and reconnect freely.
+    logger.debug({ protocol: 'kafka', connection: session.id, remoteAddress }, 'kafka: connection opened');
+    const unregister = options.connections?.register({
+      protocol: 'Kafka', peerHost: socket.remoteAddress ?? '?', peerPort: socket.remotePort ?? 0, host: socket.localAddress ?? '?', port: socket.localPort ?? 0,
+      user: () => '',
+      vhost: () => '',
+      clientProperties: () => new Map(),
+      channels: () => [],
+      close: () => socket.destroy(),
+    });
+    void session.closed.then(() => {
+      sessions.delete(session);
+      unregister?.();
+      logger.debug({ protocol: 'kafka', connection: session.id, remoteAddress }, 'kafka: connection closed');
+    });
   });
   // An accept error (EMFILE) must not take the broker down; the next accept may succeed.
   server.on('error', (err) => logger.error({ err }, 'kafka listener error'));

@@ -17,7 +17,10 @@
 // grow memory without bound nor starve the others.
 //
 // Any Duplex works as the connection, so tests drive a session over an in-memory pair.
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
+import { secondsSince, type DurationSink } from '../../util/duration-sink.js';
+import type { ApiDurations } from './api-durations.js';
 import { encodeApiVersionsUnsupported } from './api-registry.js';
 import { AppendOrder } from './append-order.js';
 import type { BadInputLog } from '../bad-input-log.js';
@@ -43,6 +46,8 @@ export interface KafkaSessionOptions {
   readonly requestBytesMax: number;
   readonly inFlightMax?: number;
   readonly badInput: BadInputLog;
+  /** Request durations per API (metrics); absent: nothing is timed. */
+  readonly requestDurations?: ApiDurations;
 }
 
 /** One request's place in the response order. */
@@ -51,6 +56,10 @@ class ResponseSlot {
   buffers: Buffer[] | null = null;
   /** Close the connection once this slot's turn comes (acks=0 produce that failed). */
   closeAfter = false;
+  /** Told the request's duration when its response is written; null when not timed. */
+  durations: DurationSink | null = null;
+  /** performance.now() when the request was taken. */
+  startedMs = 0;
 }
 
 export class KafkaSession {
@@ -203,6 +212,8 @@ export class KafkaSession {
       return;
     }
     const ctx = { services: this.options.services, connection: this.connection, header: incoming.header };
+    const durations = this.options.requestDurations;
+    const startedMs = durations === undefined ? 0 : performance.now();
     let pending: Promise<DispatchResult>;
     try {
       pending = dispatch.run(ctx, frame, incoming.bodyOffset);
@@ -212,6 +223,10 @@ export class KafkaSession {
       return;
     }
     const slot = this.takeSlot();
+    if (durations !== undefined) {
+      slot.durations = durations.forApi(apiKey, dispatch.declaration.name);
+      slot.startedMs = startedMs;
+    }
     if (dispatch.frameReusable) {
       // The handler keeps no view of the frame once it has resolved: its memory goes back to the
       // assembler for the next large request (framing.ts). Not on failure: a bug may leave the log
@@ -260,6 +275,7 @@ export class KafkaSession {
         corked = true;
         for (const b of slot.buffers) if (!this.socket.write(b)) this.writeBlocked = true;
       }
+      if (slot.durations !== null) slot.durations.observe(secondsSince(slot.startedMs, performance.now()));
       if (slot.closeAfter) {
         if (corked) this.socket.uncork();
         this.options.services.logger.debug({ connection: this.id }, 'kafka: closing the connection after a failed acks=0 produce, as Kafka does');
@@ -294,7 +310,7 @@ export class KafkaSession {
   /** A handler failed where it should have answered with an error code: a Wharf bug. */
   private internalError(err: unknown, apiKey: number, apiVersion: number): void {
     if (this.isClosed) return;
-    this.options.services.logger.error({ err, connection: this.id, apiKey, apiVersion }, 'kafka: a handler failed; closing the connection');
+    this.options.services.logger.error({ err, protocol: 'kafka', connection: this.id, remoteAddress: this.remoteAddress, apiKey, apiVersion }, 'kafka: a handler failed; closing the connection');
     this.destroy();
   }
 

@@ -3,7 +3,7 @@
 // partition whichever Kafka client, `wharf produce` or the gateway produced it); records without
 // a key go round-robin, per topic. The hash is the CLI client's, which a test checks against Kafka.
 import type { Topic } from '../../../broker/topics.js';
-import { murmur2, toPositive } from '../../../client/partitioner.js';
+import { murmur2, toPositive } from '../../../util/murmur2.js';
 
 export class TopicPartitioner {
   private next = 0;

@@ -2,7 +2,7 @@
 // answer; the listener reads nothing itself but the path, and writes the answer or the error.
 import type { IncomingMessage } from 'node:http';
 import type { VirtualHost } from '../../../broker/amqp/vhost.js';
-import type { Queue } from '../../../broker/amqp/queue.js';
+import type { AmqpQueue as Queue } from '../../../broker/amqp/model-queue.js';
 import type { TopicAutoCreator } from '../../../broker/topic-auto-create.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import { notFound } from '../http-error.js';

@@ -2,6 +2,7 @@
 // first one even when it is larger than maxBytes, KIP-74), decoded into records with absolute
 // offsets. Records below `offset` in the first batch and control batches (transaction markers)
 // are left out; nextOffset is where the next read continues.
+import { countBatchesOut } from '../../../broker/traffic-counters.js';
 import { decodeRecordBatches, type RecordBatch } from '../../../records/index.js';
 import { badRequest } from '../http-error.js';
 import { recordFields, type ReadRecord } from '../delivery-fields.js';
@@ -32,6 +33,7 @@ export async function topicReadRoute(r: RouteRequest): Promise<RouteAnswer> {
     : offsetText === 'latest' ? log.highWatermark
     : (integerParam(offsetText, 'offset', 0, Number.MAX_SAFE_INTEGER) as number);
   const read = await log.read(offset, maxBytes);
+  countBatchesOut(r.deps.broker.topics.get(topic)?.counters[Number(partitionText)], read.bytes);
   const { batches } = decodeRecordBatches(read.bytes, { batchBytesMax: Math.max(read.bytes.length, 1) });
   const records: ReadRecord[] = [];
   let nextOffset = offset;

@@ -5,7 +5,7 @@
 // leaves the queue and requeues what was not acked, as a channel close does.
 import type { QueueConsumer, QueueEntry, QueueRef } from '../../../broker/amqp/types.js';
 import type { VirtualHost } from '../../../broker/amqp/vhost.js';
-import type { Queue } from '../../../broker/amqp/queue.js';
+import type { AmqpQueue as Queue } from '../../../broker/amqp/model-queue.js';
 import { badRequest } from '../http-error.js';
 import type { ReadEncoding } from '../payload.js';
 import type { DeliverySink } from './delivery-sink.js';

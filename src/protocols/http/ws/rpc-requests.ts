@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { DirectReplyRegistration } from '../../../broker/amqp/direct-reply.js';
 import type { Message } from '../../../broker/amqp/types.js';
 import type { VirtualHost } from '../../../broker/amqp/vhost.js';
-import type { Queue } from '../../../broker/amqp/queue.js';
+import type { AmqpQueue as Queue } from '../../../broker/amqp/model-queue.js';
 import { decodeBasicProperties } from '../../../formats/amqp/basic-properties.js';
 import { encodePayload } from '../payload.js';
 import { propertiesToJson } from '../properties-json.js';

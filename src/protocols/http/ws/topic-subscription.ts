@@ -3,6 +3,7 @@
 // auto: not yet written out). At the end of the log it waits on the log's watch for the high
 // watermark to move. Reads go through the broker's topic registry, never log/ directly.
 import type { Topic, TopicRegistry } from '../../../broker/topics.js';
+import { countBatchesOut, type PartitionCounters } from '../../../broker/traffic-counters.js';
 import { decodeRecordBatches, type RecordBatch } from '../../../records/index.js';
 import { isWharfError } from '../../../util/wharf-error.js';
 import { badRequest, httpErrorFor } from '../http-error.js';
@@ -21,6 +22,8 @@ const READ_BYTES_MAX = 256 * 1024;
 export class TopicSubscription {
   readonly id: ClientRef;
   private readonly log: PartitionLog;
+  /** Records out of the partition, for /metrics; undefined only if the topic went away meanwhile. */
+  private readonly counters: PartitionCounters | undefined;
   private readonly sink: DeliverySink;
   private readonly spec: TopicSubscriptionSpec;
   private readonly manual: boolean;
@@ -38,9 +41,10 @@ export class TopicSubscription {
   private closed = false;
   private unwatch: (() => void) | null = null;
 
-  private constructor(log: PartitionLog, sink: DeliverySink, spec: TopicSubscriptionSpec, nextOffset: number) {
+  private constructor(log: PartitionLog, counters: PartitionCounters | undefined, sink: DeliverySink, spec: TopicSubscriptionSpec, nextOffset: number) {
     this.id = spec.id;
     this.log = log;
+    this.counters = counters;
     this.sink = sink;
     this.spec = spec;
     this.manual = spec.ack === 'manual';
@@ -59,7 +63,7 @@ export class TopicSubscription {
         throw badRequest(`offset ${start} is outside partition ${spec.partition} of topic ${spec.topic}, which holds offsets ${log.logStartOffset} to ${log.highWatermark}`);
       }
     }
-    return new TopicSubscription(log, sink, spec, start);
+    return new TopicSubscription(log, topics.get(spec.topic)?.counters[spec.partition], sink, spec, start);
   }
 
   /** Starts reading (after the caller has announced the subscription). */
@@ -161,6 +165,7 @@ export class TopicSubscription {
       throw err;
     }
     if (this.closed || bytes.length === 0) return;
+    countBatchesOut(this.counters, bytes);
     const { batches } = decodeRecordBatches(bytes, { batchBytesMax: this.log.config.batchBytesMax, verifyCrc: false });
     for (const batch of batches) this.takeBatch(batch);
   }

@@ -10,7 +10,7 @@
 // passes wsBufferedBytesMax (the client stopped reading) is closed with 1008 and everything it held
 // is given back at once.
 import type { WebSocket } from 'ws';
-import type { Queue } from '../../../broker/amqp/queue.js';
+import type { AmqpQueue as Queue } from '../../../broker/amqp/model-queue.js';
 import type { VirtualHost } from '../../../broker/amqp/vhost.js';
 import { buildMessage } from '../../../broker/amqp/message-build.js';
 import type { BadInputLog } from '../../bad-input-log.js';

@@ -13,6 +13,7 @@
 // is empty for read_committed readers (kafkajs's and librdkafka's default, G15).
 import { waitForData, type FetchWatch } from '../../../broker/fetch-wait.js';
 import type { TopicRegistry } from '../../../broker/topics.js';
+import { countBatchesOut } from '../../../broker/traffic-counters.js';
 import { kafkaErrorFor } from '../broker-error-map.js';
 import { recordsLength } from '../codec/writer.js';
 import { KafkaErrorCode } from '../error-codes.js';
@@ -51,13 +52,25 @@ export const fetchHandler = defineHandler({
       const pass = await readPartitions(ctx, request);
       const remainingMs = deadline - Date.now();
       if (pass.bytes >= request.minBytes || pass.anyError || remainingMs <= 0 || pass.watches.length === 0 || signal.aborted) {
-        return { throttleTimeMs: 0, errorCode: KafkaErrorCode.NONE, sessionId: 0, responses: pass.responses };
+        return answer(ctx.services.broker.topics, pass);
       }
       const outcome = await waitForData(pass.watches, remainingMs, signal);
-      if (outcome !== 'data') return { throttleTimeMs: 0, errorCode: KafkaErrorCode.NONE, sessionId: 0, responses: pass.responses };
+      if (outcome !== 'data') return answer(ctx.services.broker.topics, pass);
     }
   },
 });
+
+/** The response of the last pass; only its batches are sent, so only they count as records out. */
+function answer(topics: TopicRegistry, pass: ReadPass): FetchResponse {
+  if (pass.bytes > 0) {
+    for (const t of pass.responses) {
+      const counters = topics.get(t.topic)?.counters;
+      if (counters === undefined) continue;
+      for (const p of t.partitions) if (p.records instanceof Buffer) countBatchesOut(counters[p.partitionIndex], p.records);
+    }
+  }
+  return { throttleTimeMs: 0, errorCode: KafkaErrorCode.NONE, sessionId: 0, responses: pass.responses };
+}
 
 async function readPartitions(ctx: RequestContext, request: FetchRequest): Promise<ReadPass> {
   const topics = ctx.services.broker.topics;
