@@ -12,7 +12,7 @@ const amqp = require('amqplib') as typeof import('amqplib');
 const CLIENT = join(REPO_ROOT, 'dist', 'bench', 'amqp-bench-client.js');
 const RUN_TIMEOUT_MS = 600_000;
 
-export const SCENARIOS = ['durable', 'transient', 'rpc', 'fanout'] as const;
+export const SCENARIOS = ['durable', 'transient', 'rpc', 'fanout', 'stream'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TEXT: Record<Scenario, string> = {
@@ -20,6 +20,7 @@ export const SCENARIO_TEXT: Record<Scenario, string> = {
   transient: '(b) transient queue, no confirms, no-ack',
   rpc: 'RPC round trip (sequential)',
   fanout: 'fan-out, 1 → 4 queues, no-ack',
+  stream: 'stream queue, persistent, confirms, manual ack (credit)',
 };
 
 export interface CaseOptions {
@@ -80,14 +81,17 @@ export async function runCase(scenario: Scenario, broker: AmqpBroker, bodyBytes:
     ({ scenario, broker: broker.name, bodyBytes, round, messages, measured, latenciesMs });
   switch (scenario) {
     case 'durable':
-    case 'transient': {
-      const durable = scenario === 'durable';
+    case 'transient':
+    case 'stream': {
+      const durable = scenario !== 'transient';
+      const stream = scenario === 'stream';
       return withTopology(broker.url,
-        async (ch) => { await ch.assertQueue(id, { durable, autoDelete: false }); },
+        async (ch) => { await ch.assertQueue(id, { durable, autoDelete: false, ...(stream ? { arguments: { 'x-queue-type': 'stream' } } : {}) }); },
         async (ch) => { await ch.deleteQueue(id); },
         async () => {
+          const ack = stream ? 'stream' : durable ? 'manual' : 'none';
           const m = await runProtocolClients(b, [
-            node(['consume', broker.url, id, String(o.messages), durable ? 'manual' : 'none', String(o.prefetch), String(o.ackEvery)]),
+            node(['consume', broker.url, id, String(o.messages), ack, String(o.prefetch), String(o.ackEvery)]),
             node(['publish', broker.url, '', id, String(o.messages), String(bodyBytes), durable ? 'persistent' : 'transient', String(o.confirmWindow)]),
           ], RUN_TIMEOUT_MS);
           return row(m.reports[0]?.records ?? 0, m);

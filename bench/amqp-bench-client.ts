@@ -8,7 +8,8 @@
 //       MODE transient: non-persistent messages, no confirms (waits for 'drain' when amqplib's buffer is full)
 //   consume URL QUEUE MESSAGES ACK PREFETCH ACK_EVERY
 //       ACK manual: basic.ack every ACK_EVERY messages (multiple=true when ACK_EVERY > 1), basic.qos PREFETCH;
-//       ACK none: no-ack consumer
+//       ACK none: no-ack consumer;
+//       ACK stream: like manual, on a stream queue read from its first offset (x-stream-offset: first)
 //   respond URL QUEUE REQUESTS   RPC server: answers each request to its reply-to with its correlation id;
 //       done after REQUESTS answers (the caller's warm-up calls included)
 //   call URL QUEUE CALLS BODY_BYTES WARMUP
@@ -78,7 +79,8 @@ async function consume(args: string[]): Promise<void> {
   const [url = '', queue = '', messagesText, ack, prefetchText, ackEveryText] = args;
   const messages = Number(messagesText);
   const ackEvery = Number(ackEveryText);
-  const manual = ack === 'manual';
+  const stream = ack === 'stream';
+  const manual = ack === 'manual' || stream;
   const connection = await amqp.connect(url);
   const ch = await connection.createChannel();
   if (manual) await ch.prefetch(Number(prefetchText));
@@ -95,7 +97,7 @@ async function consume(args: string[]): Promise<void> {
         ended = performance.now();
         res();
       }
-    }, { noAck: !manual });
+    }, { noAck: !manual, ...(stream ? { arguments: { 'x-stream-offset': 'first' } } : {}) });
   });
   // The bench declares a fresh queue per run, so nothing arrives before the publisher starts.
   await handshake();

@@ -59,7 +59,7 @@ export function bottleneck(r: Row, cores: number): string {
   if (brokerBusy >= SATURATED_PERCENT) causes.push('broker CPU');
   if (clientBusy >= SATURATED_PERCENT) causes.push('client CPU');
   if (causes.length === 0 && machine >= SATURATED_PERCENT * cores) causes.push(othersPercent(m) >= 30 ? 'cores, with other jobs' : 'cores');
-  if (causes.length === 0) causes.push(r.scenario === 'durable' ? 'latency (fsync, round trips)' : 'round trips');
+  if (causes.length === 0) causes.push(r.scenario === 'durable' || r.scenario === 'stream' ? 'latency (fsync, round trips)' : 'round trips');
   return causes.join(' + ');
 }
 

@@ -10,6 +10,8 @@
 //   transient  (b) non-durable queue, non-persistent messages, no confirms, one no-ack consumer
 //   rpc        sequential request/reply: a caller publishes to a queue served by a responder
 //              process and waits for the reply on its exclusive reply queue (correlation id)
+//   stream     like durable, on a stream queue (x-queue-type: stream) read from its first offset:
+//              acks give credit back instead of removing messages
 //   fanout     one publisher to a fanout exchange bound to 4 non-durable queues, one no-ack
 //              consumer each; throughput = messages consumed/s over all consumers
 // Run with --help for the flags.
@@ -29,14 +31,14 @@ import { summarizeProfile } from './kafka-profile.js';
 const FLAGS = {
   only: { type: 'string', default: SCENARIOS.join(','), help: `scenarios to run, comma-separated: ${SCENARIOS.join(', ')}` },
   sizes: { type: 'string', default: '128,1024', help: 'message body sizes in bytes' },
-  messages: { type: 'string', default: '100000', help: 'messages published in the durable and transient scenarios' },
+  messages: { type: 'string', default: '100000', help: 'messages published in the durable, transient and stream scenarios' },
   'fanout-messages': { type: 'string', default: '50000', help: 'messages published to the fanout exchange (each queue gets them all)' },
   'fanout-queues': { type: 'string', default: '4', help: 'queues (and consumers) bound to the fanout exchange' },
   'rpc-calls': { type: 'string', default: '5000', help: 'timed RPC calls (after --rpc-warmup untimed ones)' },
   'rpc-warmup': { type: 'string', default: '500', help: 'untimed RPC calls first' },
-  'confirm-window': { type: 'string', default: '1000', help: 'durable: unconfirmed messages the publisher keeps in flight' },
-  prefetch: { type: 'string', default: '1000', help: 'durable: basic.qos prefetch count of the consumer' },
-  'ack-every': { type: 'string', default: '1', help: 'durable: the consumer sends basic.ack (multiple=true) every N messages; 1 acks each' },
+  'confirm-window': { type: 'string', default: '1000', help: 'durable and stream: unconfirmed messages the publisher keeps in flight' },
+  prefetch: { type: 'string', default: '1000', help: 'durable and stream: basic.qos prefetch count of the consumer' },
+  'ack-every': { type: 'string', default: '1', help: 'durable and stream: the consumer sends basic.ack (multiple=true) every N messages; 1 acks each' },
   repeat: { type: 'string', default: '2', help: 'rounds, brokers alternating which goes first; the table shows the median round and every round\'s msgs/s (RPC: p99)' },
   'flush-policy': { type: 'string', default: 'always', help: 'Wharf\'s --flush-policy' },
   dir: { type: 'string', default: tmpdir(), help: 'parent of the temporary directory (Wharf data, RabbitMQ node)' },

@@ -49,6 +49,11 @@ export interface ConnectionSource {
   close(reason: string): void;
 }
 
+/** Client properties of a protocol whose clients only name themselves (Kafka's client.id): `{client_id}`, or empty for ''. */
+export function clientIdProperties(clientId: string): FieldTable {
+  return clientId === '' ? new Map() : new Map([['client_id', { tag: 'S', value: Buffer.from(clientId, 'utf8') }]]);
+}
+
 export interface ClientConnection extends ConnectionSource {
   /** Unique while the connection lives: "peer:port -> host:port", as RabbitMQ names connections. */
   readonly name: string;

@@ -11,17 +11,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collect, connectTo, waitForCount } from '../helpers/amqp-broker.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { assertNoErrors, findChromium, openConsole, STEP_TIMEOUT_MS } from './console-browser.js';
+import { assertNoErrors, openConsole, STEP_TIMEOUT_MS } from './console-browser.js';
 
 const BULK_QUEUES = 10_000;
 
 test('console, AMQP side: declare, publish, bind, close a connection, and page through 10,000 queues', { timeout: 300_000 }, async (t) => {
-  const executablePath = findChromium();
-  if (executablePath === undefined) {
-    t.skip('Chromium is not installed (apt-get install -y chromium; .ci/run installs it): the console end-to-end test did not run');
-    return;
-  }
-  const s = await openConsole(t, executablePath);
+  const s = await openConsole(t);
+  if (s === undefined) return;
   const { page } = s;
   const apiRequests: string[] = [];
   page.on('request', (r) => {
@@ -128,7 +124,8 @@ test('console, AMQP side: declare, publish, bind, close a connection, and page t
   assert.equal(await queueRows.count(), 1);
   assert.match(await queueRows.first().textContent() ?? '', /bulk-07777/);
   await page.fill('[data-testid="queues"] input[name="search"]', 'jobs');
-  await pager.locator('.page-info', { hasText: '1 of 10,001 match' }).waitFor();
+  // The count reads the same as for bulk-07777: wait for the row itself to change.
+  await queueRows.first().locator('a', { hasText: /^jobs$/ }).waitFor();
   await s.screenshot('queues-search');
   await page.fill('[data-testid="queues"] input[name="search"]', '');
   await pager.locator('.page-info', { hasText: '10,001 in all' }).waitFor();
@@ -146,12 +143,8 @@ test('console, AMQP side: declare, publish, bind, close a connection, and page t
 });
 
 test('console: a wrong or expired login returns to the login form with a message', { timeout: 120_000 }, async (t) => {
-  const executablePath = findChromium();
-  if (executablePath === undefined) {
-    t.skip('Chromium is not installed (apt-get install -y chromium; .ci/run installs it): the console end-to-end test did not run');
-    return;
-  }
-  const s = await openConsole(t, executablePath);
+  const s = await openConsole(t);
+  if (s === undefined) return;
   const { page } = s;
   // A 401 that carries WWW-Authenticate makes Chromium hold the request for its own login dialog,
   // so the console's form can only take over when the API leaves the header off for the console's

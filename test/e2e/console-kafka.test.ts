@@ -10,15 +10,11 @@ import { connectTo } from '../helpers/amqp-broker.js';
 import { kcat } from '../helpers/kafka-clients.js';
 import { kafkajsClient } from '../helpers/kafka-kafkajs.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { assertNoErrors, findChromium, openConsole, STEP_TIMEOUT_MS, visit } from './console-browser.js';
+import { assertNoErrors, openConsole, STEP_TIMEOUT_MS, visit } from './console-browser.js';
 
 test('console, Kafka side: create a topic, browse and produce records, see and reset group lag', { timeout: 240_000 }, async (t) => {
-  const executablePath = findChromium();
-  if (executablePath === undefined) {
-    t.skip('Chromium is not installed (apt-get install -y chromium; .ci/run installs it): the console end-to-end test did not run');
-    return;
-  }
-  const s = await openConsole(t, executablePath);
+  const s = await openConsole(t);
+  if (s === undefined) return;
   const { page } = s;
   const bootstrap = `127.0.0.1:${String(s.kafkaPort)}`;
 

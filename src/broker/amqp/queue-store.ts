@@ -10,8 +10,9 @@ import type { MetadataStore } from '../../cluster/metadata-store.js';
 import type { PartitionLog } from '../../log/partition-log.js';
 import { decodeRecordBatches } from '../../records/index.js';
 import type { TimerDriver } from '../groups/deadline-queue.js';
-import { decodeMessageRecord, encodeMessageBatch, estimatedRecordBytes, MESSAGE_BATCH_BYTES_TARGET, type PendingRecord, type StoredMessage } from './message-record.js';
+import { decodeMessageRecord, encodeMessageBatch, estimatedRecordBytes, type PendingRecord, type StoredMessage } from './message-record.js';
 import { AckState, OffsetRanges, parseAckSnapshot } from './queue-ack-state.js';
+import { groupIntoAppends, TurnAppends } from './turn-appends.js';
 import type { Message } from './types.js';
 
 /** Bytes asked of the log per read while recovering. */
@@ -31,8 +32,6 @@ export interface RecoveredMessage {
   redelivered: boolean;
 }
 
-const noop = (): void => undefined;
-
 export function queueLogName(id: number): string {
   return `~q.${id}`;
 }
@@ -48,13 +47,7 @@ export class QueueStore {
   private readonly deps: QueueStoreDeps;
   private readonly ack: AckState;
   private nextOffset: number;
-  private pending: PendingRecord[] = [];
-  private pendingStored: Promise<void> | undefined = undefined;
-  private resolvePending: () => void = noop;
-  private rejectPending: (err: unknown) => void = noop;
-  /** Settles when every append issued so far has settled. */
-  private appendsSettled: Promise<void> = Promise.resolve();
-  private readonly flushBound = (): void => this.flushPending();
+  private readonly turn: TurnAppends<PendingRecord>;
   private saveTimer: unknown = null;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
@@ -67,6 +60,10 @@ export class QueueStore {
     this.deps = deps;
     this.ack = ack;
     this.nextOffset = log.logEndOffset;
+    this.turn = new TurnAppends(
+      (records) => this.appendRecords(records),
+      (err) => deps.logger.error({ err, log: this.logName }, 'appending persistent messages to an AMQP queue log failed; their publishers get nacks'),
+    );
   }
 
   /**
@@ -107,17 +104,8 @@ export class QueueStore {
 
   /** Queues a persistent message for this turn's append; returns its offset and the turn's `stored` promise. */
   append(message: Message, enqueuedAtMs: number): { offset: number; stored: Promise<void> } {
-    if (this.pendingStored === undefined) {
-      this.pendingStored = new Promise<void>((resolve, reject) => {
-        this.resolvePending = resolve;
-        this.rejectPending = reject;
-      });
-      // A publisher without confirms never looks at `stored`; its failure is logged below.
-      this.pendingStored.catch(noop);
-      queueMicrotask(this.flushBound);
-    }
-    this.pending.push({ message, enqueuedAtMs });
-    return { offset: this.nextOffset++, stored: this.pendingStored };
+    const stored = this.turn.add({ message, enqueuedAtMs });
+    return { offset: this.nextOffset++, stored };
   }
 
   markDone(offset: number): void {
@@ -138,15 +126,15 @@ export class QueueStore {
 
   /** Waits for the appends issued so far (close, tests). Never rejects. */
   whenAppended(): Promise<void> {
-    return this.appendsSettled;
+    return this.turn.whenAppended();
   }
 
   /** Writes pending appends and the ack state, marked clean, with `delivered` (offsets of unacked entries). */
   async close(delivered: readonly number[]): Promise<void> {
     this.stopTimer();
     this.closed = true;
-    this.flushPending();
-    await this.appendsSettled;
+    this.turn.flush();
+    await this.turn.whenAppended();
     const ranges = new OffsetRanges();
     for (const o of [...delivered].sort((a, b) => a - b)) ranges.add(o);
     await this.serialized(() => this.deps.metadata.write(this.docName, this.ack.snapshot(ranges, true)));
@@ -156,8 +144,8 @@ export class QueueStore {
   async delete(): Promise<void> {
     this.stopTimer();
     this.closed = true;
-    this.flushPending();
-    await this.appendsSettled;
+    this.turn.flush();
+    await this.turn.whenAppended();
     await this.serialized(async () => {
       await this.deps.deleteLog(this.logName);
       await this.deps.metadata.write(this.docName, null);
@@ -195,59 +183,19 @@ export class QueueStore {
     this.saveTimer = null;
   }
 
-  private flushPending(): void {
-    const records = this.pending;
-    if (records.length === 0) return;
-    const resolve = this.resolvePending;
-    const reject = this.rejectPending;
-    this.pending = [];
-    this.pendingStored = undefined;
-    this.resolvePending = noop;
-    this.rejectPending = noop;
-    const appends = this.encodeAppends(records).map(({ bytes, baseOffset }) =>
+  /** Appends a turn's records (the last `records.length` offsets handed out), checking the offsets the log gives them. */
+  private appendRecords(records: readonly PendingRecord[]): Promise<unknown> {
+    const firstOffset = this.nextOffset - records.length;
+    const appends = groupIntoAppends(
+      records.length,
+      (i) => estimatedRecordBytes((records[i] as PendingRecord).message),
+      (start, end) => encodeMessageBatch(records.slice(start, end)),
+      this.log.config.batchBytesMax,
+    ).map(({ bytes, first }) =>
       this.log.append(bytes).then((result) => {
-        assert.equal(result.baseOffset, baseOffset, 'queue log offsets diverged from the predicted ones');
+        assert.equal(result.baseOffset, firstOffset + first, 'queue log offsets diverged from the predicted ones');
       }),
     );
-    const all = Promise.all(appends).then(
-      () => resolve(),
-      (err: unknown) => {
-        this.deps.logger.error({ err, log: this.logName }, 'appending persistent messages to an AMQP queue log failed; their publishers get nacks');
-        reject(err);
-      },
-    );
-    this.appendsSettled = this.appendsSettled.then(() => all);
-  }
-
-  /** Cuts records into batches of about MESSAGE_BATCH_BYTES_TARGET and batches into appends the log accepts. */
-  private encodeAppends(records: PendingRecord[]): Array<{ bytes: Buffer; baseOffset: number }> {
-    const appendBytesMax = this.log.config.batchBytesMax;
-    const out: Array<{ bytes: Buffer; baseOffset: number }> = [];
-    let offset = this.nextOffset - records.length;
-    let group: Buffer[] = [];
-    let groupBytes = 0;
-    let groupBase = offset;
-    let start = 0;
-    while (start < records.length) {
-      let end = start;
-      let bytes = 0;
-      while (end < records.length && (end === start || bytes + estimatedRecordBytes((records[end] as PendingRecord).message) <= MESSAGE_BATCH_BYTES_TARGET)) {
-        bytes += estimatedRecordBytes((records[end] as PendingRecord).message);
-        end++;
-      }
-      const batch = encodeMessageBatch(records.slice(start, end));
-      if (group.length > 0 && groupBytes + batch.length > appendBytesMax) {
-        out.push({ bytes: Buffer.concat(group, groupBytes), baseOffset: groupBase });
-        group = [];
-        groupBytes = 0;
-        groupBase = offset;
-      }
-      group.push(batch);
-      groupBytes += batch.length;
-      offset += end - start;
-      start = end;
-    }
-    if (group.length > 0) out.push({ bytes: group.length === 1 ? (group[0] as Buffer) : Buffer.concat(group, groupBytes), baseOffset: groupBase });
-    return out;
+    return Promise.all(appends);
   }
 }

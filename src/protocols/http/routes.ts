@@ -7,6 +7,7 @@ import { queueGetRoute } from './rest/queue-get.js';
 import type { RouteHandler } from './rest/route.js';
 import { topicProduceRoute } from './rest/topic-produce.js';
 import { topicReadRoute } from './rest/topic-read.js';
+import { matchPath, type PathMatch } from './route-match.js';
 
 export interface RouteSpec {
   readonly pattern: readonly string[];
@@ -20,33 +21,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { pattern: ['v1', 'topics', ':topic', 'partitions', ':partition', 'records'], methods: { GET: topicReadRoute } },
 ];
 
-export interface RouteMatch {
-  readonly route: RouteSpec;
-  readonly params: string[];
-}
+export type RouteMatch = PathMatch<RouteSpec>;
 
 /** The route whose pattern fits `pathname`, with its variables decoded; null when none does. */
 export function matchRoute(pathname: string): RouteMatch | null {
-  const segments = pathname.split('/').slice(1);
-  for (const route of ROUTES) {
-    if (route.pattern.length !== segments.length) continue;
-    const params: string[] = [];
-    let ok = true;
-    for (let i = 0; ok && i < segments.length; i++) {
-      const want = route.pattern[i] as string;
-      const got = segments[i] as string;
-      if (want.startsWith(':')) params.push(decodeSegment(got));
-      else ok = want === got;
-    }
-    if (ok) return { route, params };
-  }
-  return null;
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw badRequest(`the path segment "${segment}" is not valid percent-encoding`);
-  }
+  return matchPath(ROUTES, pathname.split('/').slice(1), badRequest);
 }

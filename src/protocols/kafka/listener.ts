@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Broker } from '../../broker/broker.js';
 import { brokerClusterId } from '../../broker/cluster-identity.js';
-import type { ConnectionRegistry } from '../../broker/connection-registry.js';
+import { clientIdProperties, type ConnectionRegistry } from '../../broker/connection-registry.js';
 import { TopicAutoCreator } from '../../broker/topic-auto-create.js';
 import type { WharfConfig } from '../../config/config-keys.js';
 import type { LabelledDurations } from '../../util/duration-sink.js';
@@ -125,7 +125,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
       protocol: 'Kafka', peerHost: socket.remoteAddress ?? '?', peerPort: socket.remotePort ?? 0, host: socket.localAddress ?? '?', port: socket.localPort ?? 0,
       user: () => '',
       vhost: () => '',
-      clientProperties: () => new Map(),
+      clientProperties: () => clientIdProperties(session.clientId),
       channels: () => [],
       close: () => socket.destroy(),
     });

@@ -85,6 +85,7 @@ export class KafkaSession {
   private isClosed = false;
   private idleWaiters: Array<() => void> = [];
   private markClosed: () => void = () => undefined;
+  private lastClientId = '';
 
   constructor(socket: Duplex, options: KafkaSessionOptions) {
     this.socket = socket;
@@ -105,6 +106,11 @@ export class KafkaSession {
     // Resets and write-after-end are the peer's doing; 'close' follows and cleans up.
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.onClose());
+  }
+
+  /** The client.id of the latest request ('' until one arrives, or when the client sends none). */
+  get clientId(): string {
+    return this.lastClientId;
   }
 
   /** Requests taken and not yet answered (or, for acks=0, not yet finished). */
@@ -206,6 +212,8 @@ export class KafkaSession {
       this.rejectInput(null, { apiKey, apiVersion, reason: `${api.name} v${apiVersion} is not served (versions ${api.versionMin}-${api.versionMax})` });
       return;
     }
+    // Clients send the same id on every request; keep the first string, not each request's copy.
+    if (incoming.header.clientId !== this.lastClientId) this.lastClientId = incoming.header.clientId;
     const dispatch = handlers.lookup(apiKey);
     if (dispatch === undefined) {
       this.rejectInput(null, { apiKey, apiVersion, reason: `no handler for API key ${apiKey}` });

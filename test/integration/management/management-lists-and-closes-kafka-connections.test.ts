@@ -1,5 +1,5 @@
 // Kafka clients are client connections too: a kafkajs admin shows up in /api/connections with
-// protocol "Kafka", and DELETE closes its socket (kafkajs has to reconnect, from a new port).
+// protocol "Kafka" and its clientId as client_properties.client_id, and DELETE closes its socket (kafkajs has to reconnect, from a new port).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kafkajsClient } from '../../helpers/kafka-kafkajs.js';
@@ -12,6 +12,8 @@ interface Conn {
   peer_host: string;
   port: number;
   channels: number;
+  user: string;
+  client_properties: Record<string, unknown>;
 }
 
 test('a kafkajs connection is listed and closed through /api/connections', { timeout: 30_000 }, async (t) => {
@@ -27,6 +29,8 @@ test('a kafkajs connection is listed and closed through /api/connections', { tim
   }, 5000, 'the kafkajs connection to be listed');
   const kafka = conns.filter((c) => c.protocol === 'Kafka');
   assert.ok(kafka.every((c) => c.peer_host === '127.0.0.1' && c.port === kafkaPort && c.channels === 0), JSON.stringify(kafka));
+  // Kafka has no users until SASL; the client names itself with the client.id of its requests.
+  assert.ok(kafka.every((c) => c.user === '' && c.client_properties.client_id === 'wharf-it'), JSON.stringify(kafka));
   for (const c of kafka) {
     const res = await b.api('DELETE', `/api/connections/${encodeURIComponent(c.name)}`);
     assert.equal(res.status, 204);

@@ -26,21 +26,18 @@ export interface PartitionRates {
 const ZERO_QUEUE: Readonly<QueueRates> = Object.freeze({ publish: 0, deliverGet: 0, redeliver: 0, ack: 0 });
 const ZERO_PARTITION: Readonly<PartitionRates> = Object.freeze({ recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0 });
 
-interface QueueSeen {
-  published: number;
-  delivered: number;
-  redelivered: number;
-  acked: number;
-  rates: QueueRates;
+/** Which counter field each rate is taken from. */
+const QUEUE_FIELDS = { publish: 'published', deliverGet: 'delivered', redeliver: 'redelivered', ack: 'acked' } as const;
+const PARTITION_FIELDS = { recordsIn: 'recordsIn', bytesIn: 'bytesIn', recordsOut: 'recordsOut', bytesOut: 'bytesOut' } as const;
+
+/** The counts an object had at the last sample (named like its rates), and its rates then. */
+interface Seen<R> {
+  counts: R;
+  rates: R;
 }
 
-interface PartitionSeen {
-  recordsIn: number;
-  bytesIn: number;
-  recordsOut: number;
-  bytesOut: number;
-  rates: PartitionRates;
-}
+type QueueSeen = Seen<QueueRates>;
+type PartitionSeen = Seen<PartitionRates>;
 
 export class RateSampler {
   private readonly broker: Broker;
@@ -100,94 +97,82 @@ export class RateSampler {
 
   /** Broker-wide AMQP counts now: the live queues' counters plus those of queues deleted before the last sample. */
   queueCountTotals(): QueueRates {
-    const out = { ...this.retiredQueue };
-    for (const vhostName of this.broker.amqp.vhostNames()) {
-      for (const queue of this.broker.amqp.vhost(vhostName)?.queues() ?? []) {
-        const c = queue.counters;
-        out.publish += c.published;
-        out.deliverGet += c.delivered;
-        out.redeliver += c.redelivered;
-        out.ack += c.acked;
-      }
-    }
-    return out;
+    return countTotals(this.queueCounters(), QUEUE_FIELDS, this.retiredQueue);
   }
 
   partitionCountTotals(): PartitionRates {
-    const out = { ...this.retiredPartition };
-    for (const topic of this.broker.topics.list()) {
-      for (const c of topic.counters) {
-        out.recordsIn += c.recordsIn;
-        out.bytesIn += c.bytesIn;
-        out.recordsOut += c.recordsOut;
-        out.bytesOut += c.bytesOut;
-      }
+    return countTotals(this.partitionCounters(), PARTITION_FIELDS, this.retiredPartition);
+  }
+
+  private *queueCounters(): Generator<QueueCounters> {
+    for (const vhostName of this.broker.amqp.vhostNames()) {
+      for (const queue of this.broker.amqp.vhost(vhostName)?.queues() ?? []) yield queue.counters;
     }
-    return out;
+  }
+
+  private *partitionCounters(): Generator<PartitionCounters> {
+    for (const topic of this.broker.topics.list()) yield* topic.counters;
   }
 
   private sampleQueues(seconds: number): void {
-    const previous = this.queues;
-    const next = new Map<QueueCounters, QueueSeen>();
-    const total: QueueRates = { publish: 0, deliverGet: 0, redeliver: 0, ack: 0 };
-    for (const vhostName of this.broker.amqp.vhostNames()) {
-      for (const queue of this.broker.amqp.vhost(vhostName)?.queues() ?? []) {
-        const c = queue.counters;
-        const before = previous.get(c);
-        const rates: QueueRates = seconds === 0 ? { ...ZERO_QUEUE } : {
-          publish: (c.published - (before?.published ?? 0)) / seconds,
-          deliverGet: (c.delivered - (before?.delivered ?? 0)) / seconds,
-          redeliver: (c.redelivered - (before?.redelivered ?? 0)) / seconds,
-          ack: (c.acked - (before?.acked ?? 0)) / seconds,
-        };
-        next.set(c, { published: c.published, delivered: c.delivered, redelivered: c.redelivered, acked: c.acked, rates });
-        total.publish += rates.publish;
-        total.deliverGet += rates.deliverGet;
-        total.redeliver += rates.redeliver;
-        total.ack += rates.ack;
-      }
-    }
-    for (const [c, seen] of previous) {
-      if (next.has(c)) continue;
-      this.retiredQueue.publish += seen.published;
-      this.retiredQueue.deliverGet += seen.delivered;
-      this.retiredQueue.redeliver += seen.redelivered;
-      this.retiredQueue.ack += seen.acked;
-    }
+    const { next, total } = sampleRates(this.queueCounters(), QUEUE_FIELDS, this.queues, seconds, ZERO_QUEUE, this.retiredQueue);
     this.queues = next;
     this.queueRateTotal = total;
   }
 
   private samplePartitions(seconds: number): void {
-    const previous = this.partitions;
-    const next = new Map<PartitionCounters, PartitionSeen>();
-    const total: PartitionRates = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0 };
-    for (const topic of this.broker.topics.list()) {
-      for (const c of topic.counters) {
-        const before = previous.get(c);
-        const rates: PartitionRates = seconds === 0 ? { ...ZERO_PARTITION } : {
-          recordsIn: (c.recordsIn - (before?.recordsIn ?? 0)) / seconds,
-          bytesIn: (c.bytesIn - (before?.bytesIn ?? 0)) / seconds,
-          recordsOut: (c.recordsOut - (before?.recordsOut ?? 0)) / seconds,
-          bytesOut: (c.bytesOut - (before?.bytesOut ?? 0)) / seconds,
-        };
-        next.set(c, { recordsIn: c.recordsIn, bytesIn: c.bytesIn, recordsOut: c.recordsOut, bytesOut: c.bytesOut, rates });
-        total.recordsIn += rates.recordsIn;
-        total.bytesIn += rates.bytesIn;
-        total.recordsOut += rates.recordsOut;
-        total.bytesOut += rates.bytesOut;
-      }
-    }
-    for (const [c, seen] of previous) {
-      if (next.has(c)) continue;
-      this.retiredPartition.recordsIn += seen.recordsIn;
-      this.retiredPartition.bytesIn += seen.bytesIn;
-      this.retiredPartition.recordsOut += seen.recordsOut;
-      this.retiredPartition.bytesOut += seen.bytesOut;
-    }
+    const { next, total } = sampleRates(this.partitionCounters(), PARTITION_FIELDS, this.partitions, seconds, ZERO_PARTITION, this.retiredPartition);
     this.partitions = next;
     this.partitionRateTotal = total;
   }
+}
+
+/**
+ * One sample of a kind of object: per live object its counts and its rate since `previous`
+ * (zero on the first sample), the sum of those rates, and the counts of objects gone since
+ * `previous` folded into `retired`. `fields` names the counter field of each rate.
+ */
+function sampleRates<K extends string, F extends string, C extends Readonly<Record<F, number>>>(
+  counters: Iterable<C>,
+  fields: Readonly<Record<K, F>>,
+  previous: ReadonlyMap<C, Seen<Record<K, number>>>,
+  seconds: number,
+  zero: Readonly<Record<K, number>>,
+  retired: Record<K, number>,
+): { next: Map<C, Seen<Record<K, number>>>; total: Record<K, number> } {
+  const keys = Object.keys(fields) as K[];
+  const next = new Map<C, Seen<Record<K, number>>>();
+  const total: Record<K, number> = { ...zero };
+  for (const c of counters) {
+    const before = previous.get(c);
+    const counts: Record<K, number> = { ...zero };
+    const rates: Record<K, number> = { ...zero };
+    for (const k of keys) {
+      counts[k] = c[fields[k]];
+      if (seconds !== 0) rates[k] = (counts[k] - (before?.counts[k] ?? 0)) / seconds;
+      total[k] += rates[k];
+    }
+    next.set(c, { counts, rates });
+  }
+  for (const [c, seen] of previous) {
+    if (next.has(c)) continue;
+    for (const k of keys) retired[k] += seen.counts[k];
+  }
+  return { next, total };
+}
+
+/** The counters' current counts (`fields` names the counter field of each) summed, plus `retired`. */
+function countTotals<K extends string, F extends string, C extends Readonly<Record<F, number>>>(
+  counters: Iterable<C>,
+  fields: Readonly<Record<K, F>>,
+  retired: Readonly<Record<K, number>>,
+): Record<K, number> {
+  const keys = Object.keys(fields) as K[];
+  const out: Record<K, number> = { ...retired };
+  for (const c of counters) {
+    for (const k of keys) out[k] += c[fields[k]];
+  }
+  return out;
 }
 
 /** Rounded for JSON: rates to two decimals. */

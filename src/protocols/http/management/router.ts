@@ -9,6 +9,7 @@ import type { Broker } from '../../../broker/broker.js';
 import type { ConnectionRegistry } from '../../../broker/connection-registry.js';
 import type { WharfConfig } from '../../../config/config-keys.js';
 import { ClientGoneError } from '../body.js';
+import { matchPath, type PathMatch } from '../route-match.js';
 import { authenticate, authorize, remoteAddressOf } from './auth.js';
 import { BINDING_ROUTES } from './bindings.js';
 import { CONNECTION_ROUTES } from './connections.js';
@@ -47,35 +48,10 @@ export interface ManagementApi {
   close(): void;
 }
 
-interface Match {
-  route: MgmtRoute;
-  params: string[];
-}
-
-export function matchMgmtRoute(pathname: string): Match | null {
+export function matchMgmtRoute(pathname: string): PathMatch<MgmtRoute> | null {
   const segments = pathname.split('/').slice(1);
   if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
-  for (const route of MGMT_ROUTES) {
-    if (route.pattern.length !== segments.length) continue;
-    const params: string[] = [];
-    let ok = true;
-    for (let i = 0; ok && i < segments.length; i++) {
-      const want = route.pattern[i] as string;
-      const got = segments[i] as string;
-      if (want.startsWith(':')) params.push(decodeSegment(got));
-      else ok = want === got;
-    }
-    if (ok) return { route, params };
-  }
-  return null;
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new MgmtError(400, 'bad_request', `the path segment "${segment}" is not valid percent-encoding`);
-  }
+  return matchPath(MGMT_ROUTES, segments, (message) => new MgmtError(400, 'bad_request', message));
 }
 
 export function createManagementApi(options: ManagementOptions): ManagementApi {
