@@ -60,7 +60,7 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
   addresses.kafka = kafka.address;
   addresses.amqp = amqp.address;
   addresses.http = http.address;
-  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy, kafkaPort: kafka.address.port, amqpPort: amqp.address.port, httpPort: http.address.port }, `Wharf is running; data lives in ${broker.paths.root}`);
+  logger.info({ dataDir: broker.paths.root, flushPolicy: config.flushPolicy, kafkaPort: kafka.address.port, amqpPort: amqp.address.port, httpPort: http.address.port }, `Wharf is running; data lives in ${broker.paths.root}; console and management API on http://${consoleHost(http.address.host)}:${http.address.port}/`);
   let stopped = false;
   return {
     broker,
@@ -76,4 +76,10 @@ export async function startServer(config: WharfConfig, logger: Logger): Promise<
       }
     },
   };
+}
+
+/** A host a browser can open: a wildcard bind is reachable on loopback. */
+function consoleHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
