@@ -2,19 +2,15 @@
 // driven by playwright-core) logged in to the console, every page error collected, and
 // screenshots written to dist/screenshots (docs/images with WHARF_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { REPO_ROOT, spawnBroker, type BrokerProcess } from '../helpers/broker-process.js';
+import { findChromium } from '../helpers/chromium.js';
 
 export const STEP_TIMEOUT_MS = 30_000;
 export const SCREENSHOT_DIR = process.env.WHARF_UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'images') : join(REPO_ROOT, 'dist', 'screenshots');
-
-export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium'];
-  return candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
-}
 
 export interface ConsoleSession {
   broker: BrokerProcess;

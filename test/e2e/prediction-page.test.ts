@@ -7,11 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
+import { findChromium } from '../helpers/chromium.js';
 import { REPO_ROOT, spawnBroker } from '../helpers/broker-process.js';
 
 const EXAMPLE_DIR = join(REPO_ROOT, 'examples', 'prediction');
@@ -20,11 +21,6 @@ const SCREENSHOT = process.env.WHARF_UPDATE_SCREENSHOTS === '1'
   ? join(REPO_ROOT, 'docs', 'images', 'prediction.png')
   : join(REPO_ROOT, 'dist', 'screenshots', 'prediction.png');
 const STEP_TIMEOUT_MS = 30_000;
-
-function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium'];
-  return candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
-}
 
 /** Starts a script of the example; resolves with the fields of its `readyMsg` JSON log line. */
 async function startExample(t: TestContext, script: string, env: NodeJS.ProcessEnv, readyMsg: string): Promise<Record<string, unknown>> {

@@ -30,10 +30,21 @@ function channelJson(c: ClientConnection, ch: ChannelSnapshot, node: string): It
   };
 }
 
+/**
+ * The connections `r`'s user may see: all for the administrator and monitoring tags, otherwise
+ * only the user's own, as in RabbitMQ's management plugin.
+ */
+function visibleConnections(r: MgmtRequest): ClientConnection[] {
+  const all = r.deps.connections.list();
+  const tags = r.user.tags;
+  if (tags.includes('administrator') || tags.includes('monitoring')) return all;
+  return all.filter((c) => c.user() === r.user.name);
+}
+
 function connectionNamed(r: MgmtRequest): ClientConnection {
   const name = r.params[0] as string;
   const c = r.deps.connections.get(name);
-  if (c === undefined) throw objectNotFound(`no connection '${name}'`);
+  if (c === undefined || !visibleConnections(r).includes(c)) throw objectNotFound(`no connection '${name}'`);
   return c;
 }
 
@@ -46,7 +57,7 @@ function channelsOf(r: MgmtRequest, connections: readonly ClientConnection[]): I
 
 function consumersOf(r: MgmtRequest, vhost: string | undefined): Item[] {
   const out: Item[] = [];
-  for (const c of r.deps.connections.list()) {
+  for (const c of visibleConnections(r)) {
     if (vhost !== undefined && c.vhost() !== vhost) continue;
     for (const ch of c.channels()) {
       for (const k of ch.consumers) {
@@ -83,20 +94,20 @@ function closeConnection(r: MgmtRequest): MgmtAnswer {
 }
 
 export const CONNECTION_ROUTES: readonly MgmtRoute[] = [
-  { pattern: ['api', 'connections'], methods: { GET: (r) => list(r.deps.connections.list().map((c) => connectionJson(c, nodeName()))) } },
+  { pattern: ['api', 'connections'], methods: { GET: (r) => list(visibleConnections(r).map((c) => connectionJson(c, nodeName()))) } },
   { pattern: ['api', 'connections', ':name'], methods: { GET: (r) => ok(connectionJson(connectionNamed(r), nodeName())), DELETE: closeConnection } },
   { pattern: ['api', 'connections', ':name', 'channels'], methods: { GET: (r) => list(channelsOf(r, [connectionNamed(r)])) } },
   {
     pattern: ['api', 'vhosts', ':vhost', 'connections'],
-    methods: { GET: (r) => { const v = vhostOf(r, r.params[0] as string).name; return list(r.deps.connections.list().filter((c) => c.vhost() === v).map((c) => connectionJson(c, nodeName()))); } },
+    methods: { GET: (r) => { const v = vhostOf(r, r.params[0] as string).name; return list(visibleConnections(r).filter((c) => c.vhost() === v).map((c) => connectionJson(c, nodeName()))); } },
   },
-  { pattern: ['api', 'channels'], methods: { GET: (r) => list(channelsOf(r, r.deps.connections.list())) } },
+  { pattern: ['api', 'channels'], methods: { GET: (r) => list(channelsOf(r, visibleConnections(r))) } },
   {
     pattern: ['api', 'channels', ':name'],
     methods: {
       GET: (r) => {
         const name = r.params[0] as string;
-        const found = channelsOf(r, r.deps.connections.list()).find((ch) => ch.name === name);
+        const found = channelsOf(r, visibleConnections(r)).find((ch) => ch.name === name);
         if (found === undefined) throw objectNotFound(`no channel '${name}'`);
         return ok(found);
       },
