@@ -6,7 +6,7 @@
 // without the named header or property hashes as an empty value, so all such messages go to one
 // (arbitrary, but stable) destination, as the plugin documents. The ring is consistent-hash-ring.ts.
 import type { FieldTable, FieldValue } from '../../formats/amqp/field-types.js';
-import { readHeaders } from '../../formats/amqp/basic-properties.js';
+import { messageHeaders } from './message-headers.js';
 import { BrokerErrorCode, brokerError } from '../broker-errors.js';
 import { HashRing, murmur3Bytes, murmur3Text, RING_WEIGHT_MAX } from './consistent-hash-ring.js';
 import type { ExchangeRouter, RouteBinding, RouteSink, RouteTarget } from './exchange-types.js';
@@ -111,9 +111,7 @@ export class ConsistentHashRouter implements ExchangeRouter {
     const source = this.source;
     if (source.kind === 'routing-key') return murmur3Text(routingKey);
     if (source.kind === 'property') return hashProperty(message.properties, source.index);
-    // Decoded once per message, whichever exchange (or dead-lettering) needs it first.
-    let headers = message.headers;
-    if (headers === undefined) headers = message.headers = readHeaders(message.properties);
+    const headers = messageHeaders(message);
     return hashFieldValue(headers?.get(source.name));
   }
 }

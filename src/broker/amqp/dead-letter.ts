@@ -4,6 +4,7 @@
 // property removed (kept as x-death original-expiration), so it does not expire again on the way.
 import { decodeBasicProperties, encodeBasicProperties } from '../../formats/amqp/basic-properties.js';
 import type { BasicProperties, FieldTable } from '../../formats/amqp/field-types.js';
+import { messageHeaders } from './message-headers.js';
 import { isDeathCycle, recordDeath } from './x-death.js';
 import type { DeadLetterReason, Message } from './types.js';
 
@@ -24,13 +25,6 @@ function routingKeysOf(message: Message, headers: FieldTable | null): string[] {
   return keys;
 }
 
-/** The headers of `message`, decoded once and cached on it (the Message contract allows that). */
-export function messageHeaders(message: Message, decoded?: BasicProperties): FieldTable | null {
-  if (message.headers !== undefined) return message.headers;
-  const props = decoded ?? decodeBasicProperties(message.properties);
-  message.headers = props.headers ?? null;
-  return message.headers;
-}
 
 /** The message to publish to `target` when `queue` dead-letters `message` for `reason`. */
 export function deadLetteredMessage(message: Message, reason: DeadLetterReason, queue: string, target: DeadLetterTarget, nowMs: number): Message {

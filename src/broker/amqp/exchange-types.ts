@@ -2,7 +2,7 @@
 // (direct: a map by key, fanout: a list, topic: a trie, headers: compiled patterns), so routing a
 // message never scans bindings it cannot match, except headers, which must test each pattern.
 import type { FieldTable } from '../../formats/amqp/field-types.js';
-import { readHeaders } from '../../formats/amqp/basic-properties.js';
+import { messageHeaders } from './message-headers.js';
 import { BrokerErrorCode, brokerError } from '../broker-errors.js';
 import type { Message } from './types.js';
 import { TopicMatcher } from './topic-matcher.js';
@@ -125,9 +125,7 @@ class HeadersRouter implements ExchangeRouter {
 
   route(_routingKey: string, message: Message, sink: RouteSink): number {
     if (this.bindings.length === 0) return 0;
-    // Decoded once per message, whichever exchange (or dead-lettering) needs it first.
-    let headers = message.headers;
-    if (headers === undefined) headers = message.headers = readHeaders(message.properties);
+    const headers = messageHeaders(message);
     let matched = 0;
     for (let i = 0; i < this.bindings.length; i++) {
       if (headersMatch(this.patterns[i] as HeadersPattern, headers)) {
