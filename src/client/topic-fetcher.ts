@@ -2,7 +2,7 @@
 // consumer without a group does: it keeps each partition's next offset itself. A fetch waits up
 // to maxWaitMs on the broker for data (long poll) and returns what arrived, decoded.
 import { KafkaErrorCode } from '../protocols/kafka/error-codes.js';
-import { decodeRecordBatches, type RecordHeader } from '../records/index.js';
+import { decodeRecordBatches, recordTimestampMs, type RecordHeader } from '../records/index.js';
 import { BrokerError, checkErrorCode } from './client-errors.js';
 import type { KafkaClient } from './kafka-client.js';
 import { CLIENT_APIS } from './version-negotiation.js';
@@ -108,7 +108,7 @@ export class TopicFetcher {
           const offset = batch.baseOffset + r.offsetDelta;
           // A batch may start before the fetch offset; its earlier records were already read.
           if (offset < next) continue;
-          const timestamp = batch.timestampType === 'log-append' ? batch.maxTimestamp : batch.baseTimestamp + r.timestampDelta;
+          const timestamp = recordTimestampMs(batch, r);
           out.push({ partition, offset, timestamp, key: r.key, value: r.value, headers: r.headers });
         }
       }

@@ -13,6 +13,7 @@ export {
   decodeRecordBatches,
   encodeRecordBatch,
   RECORD_BATCH_DECODE_DEFAULTS,
+  recordTimestampMs,
   type DecodedRecordBatches,
   type RecordBatch,
   type RecordBatchDecodeOptions,

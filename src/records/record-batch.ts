@@ -92,6 +92,11 @@ export interface DecodedRecordBatches {
 const INT32_MAX = 0x7fff_ffff;
 
 /** Fills in what the wire format defaults to: no producer id, no timestamp, no compression. */
+/** A record's timestamp: under LogAppendTime every record carries the batch's max timestamp (KIP-32). */
+export function recordTimestampMs(batch: RecordBatch, record: Record): number {
+  return batch.timestampType === 'log-append' ? batch.maxTimestamp : batch.baseTimestamp + record.timestampDelta;
+}
+
 export function createRecordBatch(fields: Partial<RecordBatch> = {}): RecordBatch {
   const records = fields.records ?? [];
   const baseTimestamp = fields.baseTimestamp ?? -1;

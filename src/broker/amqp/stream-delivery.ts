@@ -3,7 +3,7 @@
 // delivery from a stream, `x-stream-offset` (long), the record's offset. The header is spliced
 // into the encoded headers table: it is always the headers property that grows, and only
 // content-type and content-encoding come before it in the property list, so nothing is decoded.
-import type { Record as KafkaRecord, RecordBatch } from '../../records/index.js';
+import { recordTimestampMs, type Record as KafkaRecord, type RecordBatch } from '../../records/index.js';
 import { recordToMessage } from '../interop/amqp-record-mapping.js';
 import type { QueueEntry } from './types.js';
 
@@ -17,11 +17,6 @@ const TWO_32 = 4294967296;
 /** The encoded table entry: name (shortstr), tag, int64. */
 const ENTRY_BYTES = 1 + STREAM_OFFSET_HEADER.length + 1 + 8;
 const ENTRY_NAME = Buffer.from(STREAM_OFFSET_HEADER, 'latin1');
-
-/** The record's timestamp (under LogAppendTime every record carries the batch's max timestamp, KIP-32). */
-export function recordTimestampMs(batch: RecordBatch, record: KafkaRecord): number {
-  return batch.timestampType === 'log-append' ? batch.maxTimestamp : batch.baseTimestamp + record.timestampDelta;
-}
 
 /** The entry delivered for the record at `offset`; the body is a view of the read (the channel copies it into frames). */
 export function streamEntry(batch: RecordBatch, record: KafkaRecord, offset: number): QueueEntry {

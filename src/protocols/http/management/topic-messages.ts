@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { offsetForTimestamp } from '../../../broker/offset-for-time.js';
 import { produceToPartition } from '../../../broker/topic-data.js';
-import { createRecord, createRecordBatch, decodeRecordBatches, encodeRecordBatch, type RecordHeader } from '../../../records/index.js';
+import { createRecord, createRecordBatch, decodeRecordBatches, encodeRecordBatch, recordTimestampMs, type RecordHeader } from '../../../records/index.js';
 import { decodePayload, describe } from '../payload.js';
 import { setOwn } from '../properties-json.js';
 import { topicPartitioner } from '../rest/partitioner.js';
@@ -72,7 +72,7 @@ export async function browseMessages(r: MgmtRequest): Promise<MgmtAnswer> {
         const offset = batch.baseOffset + record.offsetDelta;
         if (offset < next) continue;
         if (messages.length >= limit) break;
-        const timestamp = batch.timestampType === 'log-append' ? batch.maxTimestamp : batch.baseTimestamp + record.timestampDelta;
+        const timestamp = recordTimestampMs(batch, record);
         const key = encoded(record.key, previewBytes);
         const value = encoded(record.value, previewBytes);
         const headers: Record<string, unknown> = {};

@@ -3,7 +3,7 @@
 // offsets. Records below `offset` in the first batch and control batches (transaction markers)
 // are left out; nextOffset is where the next read continues.
 import { countBatchesOut } from '../../../broker/traffic-counters.js';
-import { decodeRecordBatches, type RecordBatch } from '../../../records/index.js';
+import { decodeRecordBatches, recordTimestampMs, type RecordBatch } from '../../../records/index.js';
 import { badRequest } from '../http-error.js';
 import { recordFields, type ReadRecord } from '../delivery-fields.js';
 import { readEncoding, type ReadEncoding } from '../payload.js';
@@ -49,7 +49,7 @@ function addRecords(out: ReadRecord[], batch: RecordBatch, fromOffset: number, e
   for (const record of batch.records) {
     const offset = batch.baseOffset + record.offsetDelta;
     if (offset < fromOffset) continue;
-    const timestamp = batch.timestampType === 'log-append' ? batch.maxTimestamp : batch.baseTimestamp + record.timestampDelta;
+    const timestamp = recordTimestampMs(batch, record);
     out.push(recordFields(offset, timestamp, record.key, record.value, record.headers, encoding));
   }
 }

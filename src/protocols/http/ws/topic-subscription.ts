@@ -4,7 +4,7 @@
 // watermark to move. Reads go through the broker's topic registry, never log/ directly.
 import type { Topic, TopicRegistry } from '../../../broker/topics.js';
 import { countBatchesOut, type PartitionCounters } from '../../../broker/traffic-counters.js';
-import { decodeRecordBatches, type RecordBatch } from '../../../records/index.js';
+import { decodeRecordBatches, recordTimestampMs, type RecordBatch } from '../../../records/index.js';
 import { isWharfError } from '../../../util/wharf-error.js';
 import { badRequest, httpErrorFor } from '../http-error.js';
 import type { DeliverySink } from './delivery-sink.js';
@@ -180,7 +180,7 @@ export class TopicSubscription {
         this.pending.push({
           partition: this.spec.partition,
           offset,
-          timestamp: batch.timestampType === 'log-append' ? batch.maxTimestamp : batch.baseTimestamp + record.timestampDelta,
+          timestamp: recordTimestampMs(batch, record),
           key: record.key,
           value: record.value,
           headers: record.headers,
